@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// GradGuard: train neural networks in Swift and keep their gradients healthy.
+// Modules follow the data flow: CBLAS → TensorCore → Autodiff → Initializers → Layers/Losses
+// → ReferenceCases → Benchmarks → GradGuard (umbrella) → gradguard (CLI).
+import PackageDescription
+
+let package = Package(
+    name: "GradGuard",
+    products: [
+        .library(name: "GradGuard", targets: ["GradGuard"]),
+        .executable(name: "gradguard", targets: ["GradGuardCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "TensorCore",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Autodiff", dependencies: ["TensorCore"]),
+        .target(name: "Initializers", dependencies: ["TensorCore"]),
+        .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
+        .target(name: "Losses", dependencies: ["Autodiff"]),
+        .target(name: "ReferenceCases", dependencies: ["Layers", "Losses"]),
+        .target(name: "Benchmarks", dependencies: ["TensorCore", "CBLAS"]),
+        .target(
+            name: "GradGuard",
+            dependencies: ["TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "ReferenceCases"]),
+        .executableTarget(
+            name: "GradGuardCLI",
+            dependencies: [
+                "GradGuard", "Benchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
+        .testTarget(name: "InitializersTests", dependencies: ["Initializers"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "Losses"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses"]),
+        .testTarget(
+            name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import TensorCore
+
+/// Element-wise functions and activations.
+extension Variable {
+    /// An activation applied element-wise; its derivative comes from `Activation.derivative`.
+    @inlinable
+    public func applying(_ f: Activation) -> Variable {
+        let x = value
+        let y = x.applying(f)
+        return Variable.operation(y, inputs: [self]) { g in [g * x.activationDerivative(f, output: y)] }
+    }
+
+    @inlinable public func sigmoid() -> Variable { applying(.sigmoid) }
+    @inlinable public func tanh() -> Variable { applying(.tanh) }
+    @inlinable public func relu() -> Variable { applying(.relu) }
+
+    /// eˣ.
+    @inlinable
+    public func exp() -> Variable {
+        let y = value.exp()
+        return Variable.operation(y, inputs: [self]) { g in [g * y] }
+    }
+
+    /// Natural logarithm.
+    @inlinable
+    public func log() -> Variable {
+        let x = value
+        return Variable.operation(x.log(), inputs: [self]) { g in [g / x] }
+    }
+
+    /// Square root.
+    @inlinable
+    public func sqrt() -> Variable {
+        let y = value.sqrt()
+        return Variable.operation(y, inputs: [self]) { g in [g / (y * 2)] }
+    }
+
+    /// xᵖ for a scalar exponent.
+    @inlinable
+    public func pow(_ p: Scalar) -> Variable {
+        let x = value
+        return Variable.operation(x.pow(p), inputs: [self]) { g in [g * x.pow(p - 1) * p] }
+    }
+
+    /// x².
+    @inlinable
+    public func squared() -> Variable {
+        let x = value
+        return Variable.operation(x.squared(), inputs: [self]) { g in [g * x * 2] }
+    }
+
+    /// |x| (gradient sign(x), 0 at 0 as PyTorch).
+    @inlinable
+    public func abs() -> Variable {
+        let x = value
+        return Variable.operation(x.abs(), inputs: [self]) { g in
+            [g * x.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
+        }
+    }
+
+    /// x limited to `[min, max]`; the gradient passes where `min ≤ x ≤ max` (PyTorch's rule).
+    @inlinable
+    public func clamped(min lower: Scalar? = nil, max upper: Scalar? = nil) -> Variable {
+        let x = value
+        let lo = lower ?? -.infinity, hi = upper ?? .infinity
+        return Variable.operation(x.clamped(min: lower, max: upper), inputs: [self]) { g in
+            [g * x.map { $0 >= lo && $0 <= hi ? 1 : 0 }]
+        }
+    }
+
+    /// Element-wise choice between `a` (where `mask` ≠ 0) and `b`; the mask gets no gradient.
+    @inlinable
+    public static func `where`(_ mask: Tensor<Scalar>, _ a: Variable, _ b: Variable) -> Variable {
+        let (sa, sb) = (a.shape, b.shape)
+        let out = Tensor.where(mask, a.value, b.value)
+        return operation(out, inputs: [a, b]) { g in
+            let zero = Tensor<Scalar>(0)
+            return [Tensor.where(mask, g, zero).sum(toShape: sa), Tensor.where(mask, zero, g).sum(toShape: sb)]
+        }
+    }
+}

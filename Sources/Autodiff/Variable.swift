@@ -1,0 +1,120 @@
+import TensorCore
+
+/// A node of the define-by-run graph: a tensor value, and how to send a gradient back to the
+/// values it was computed from.
+///
+/// Leaves are created with `Variable(_:requiresGrad:)` (parameters: `requiresGrad: true`).
+/// Every operation on variables that require a gradient records a node whose pullback captures
+/// tensors only, never other nodes, so a step's graph is freed as soon as its loss is dropped.
+/// A leaf's `grad` accumulates over `backward()` calls, as in PyTorch; clear it with `zeroGrad()`.
+public final class Variable<Scalar: TensorScalar> {
+    /// The value; an optimizer updates a parameter's value in place.
+    public var value: Tensor<Scalar>
+    /// ∂L/∂value after `backward()`: kept on leaves that require it and on nodes with
+    /// `retainsGrad`, freed on other intermediate nodes once used.
+    public var grad: Tensor<Scalar>?
+    /// Whether gradients flow to this node.
+    public let requiresGrad: Bool
+    /// Keep this intermediate node's gradient after `backward()` (how the monitor reads
+    /// ∂L/∂a at a layer's output). Default false.
+    public var retainsGrad = false
+    @usableFromInline var parents: [Variable]
+    @usableFromInline let pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+
+    /// A leaf: an input (`requiresGrad: false`, the default) or a parameter.
+    public init(_ value: Tensor<Scalar>, requiresGrad: Bool = false) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+        self.parents = []
+        self.pullback = nil
+    }
+
+    @usableFromInline
+    init(value: Tensor<Scalar>, parents: [Variable], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]) {
+        self.value = value
+        self.requiresGrad = true
+        self.parents = parents
+        self.pullback = pullback
+    }
+
+    /// The result of a custom operation on `inputs`. `pullback` maps ∂L/∂result to ∂L/∂input
+    /// for each input, in order (nil for no gradient); it must capture tensors, not variables.
+    /// No graph is recorded when grad mode is off or no input requires a gradient.
+    @inlinable
+    public static func operation(
+        _ value: Tensor<Scalar>, inputs: [Variable],
+        pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]
+    ) -> Variable {
+        if inputs.contains(where: \.requiresGrad) && GradMode.isEnabled {
+            return Variable(value: value, parents: inputs, pullback: pullback)
+        }
+        return Variable(value)
+    }
+
+    /// Releases a long chain of nodes iteratively: without this, freeing the last node of a
+    /// deep graph (an unrolled recurrence) would recurse once per node and overflow the stack.
+    deinit {
+        guard !parents.isEmpty else { return }
+        var stack = parents
+        parents = []
+        while var node = stack.popLast() {
+            if isKnownUniquelyReferenced(&node) {
+                stack.append(contentsOf: node.parents)
+                node.parents = []
+            }
+        }
+    }
+
+    /// The value's shape.
+    @inlinable public var shape: [Int] { value.shape }
+    /// True for nodes created directly rather than by an operation.
+    public var isLeaf: Bool { pullback == nil }
+
+    /// Clears the gradient.
+    public func zeroGrad() { grad = nil }
+
+    /// Back-propagates from this node: `seed` is ∂L/∂self (default 1 for a one-element value).
+    /// Gradients of shared sub-expressions are summed; nodes are visited in reverse
+    /// topological order found without recursion, so long unrolled graphs are fine.
+    public func backward(seed: Tensor<Scalar>? = nil) {
+        precondition(requiresGrad, "backward: this value depends on nothing that requires a gradient")
+        let start = seed ?? {
+            precondition(value.count == 1, "backward: a seed is needed for a non-scalar value of shape \(shape)")
+            return Tensor(repeating: 1, shape: shape)
+        }()
+        precondition(start.shape == shape, "backward: seed shape \(start.shape) differs from value shape \(shape)")
+        let order = topologicalOrder()
+        if isLeaf { accumulate(start) } else { grad = start }
+        for node in order.reversed() {
+            guard let pullback = node.pullback, let g = node.grad else { continue }
+            let inputGrads = pullback(g)
+            for (parent, pg) in zip(node.parents, inputGrads) where parent.requiresGrad {
+                if let pg { parent.accumulate(pg) }
+            }
+            if !node.retainsGrad { node.grad = nil }
+        }
+    }
+
+    @usableFromInline
+    func accumulate(_ g: Tensor<Scalar>) {
+        precondition(g.shape == shape, "backward: gradient shape \(g.shape) differs from value shape \(shape)")
+        if grad == nil { grad = g } else { grad!.add(g) }
+    }
+
+    /// Non-leaf nodes reachable from this one, each after all of its parents.
+    func topologicalOrder() -> [Variable] {
+        var order: [Variable] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(node: Variable, expanded: Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for parent in node.parents where parent.requiresGrad && !parent.isLeaf
+                && !visited.contains(ObjectIdentifier(parent)) {
+                stack.append((parent, false))
+            }
+        }
+        return order
+    }
+}

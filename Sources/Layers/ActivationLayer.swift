@@ -1,0 +1,14 @@
+import Autodiff
+import TensorCore
+
+/// An element-wise activation as a layer (PyTorch's `nn.ReLU()`, `nn.Sigmoid()`, …).
+public final class ActivationLayer<Scalar: TensorScalar>: Module<Scalar> {
+    /// The function applied.
+    public let function: Activation
+
+    public init(_ function: Activation) { self.function = function }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.applying(function) }
+
+    public override var summary: String { function.name }
+}

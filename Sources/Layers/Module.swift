@@ -1,0 +1,87 @@
+import Autodiff
+import TensorCore
+
+/// A part of a model: it maps one variable to another, owns named parameters, may contain
+/// named child modules, and runs forward hooks after each call.
+///
+/// Modules are classes, as in mlx-swift's MLXNN and PyTorch: an optimizer updates the same
+/// parameter objects the model reads, and hooks observe a model without changing its code.
+open class Module<Scalar: TensorScalar> {
+    /// Called after every forward pass of the module with `(module, input, output)`.
+    public typealias ForwardHook = (Module<Scalar>, Variable<Scalar>, Variable<Scalar>) -> Void
+
+    /// True in training mode (the default), false in evaluation mode.
+    public private(set) var isTraining = true
+    private var hooks: [(id: Int, hook: ForwardHook)] = []
+    private var nextHookID = 0
+
+    public init() {}
+
+    /// The computation; every subclass overrides it. Call the module (`module(x)`) rather
+    /// than `forward` so hooks run.
+    open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        preconditionFailure("\(type(of: self)) must override forward(_:)")
+    }
+
+    /// Parameters owned directly by this module, with local names (`"weight"`, `"bias"`).
+    open var localParameters: [(name: String, variable: Variable<Scalar>)] { [] }
+
+    /// Child modules with local names (`"0"`, `"1"`, `"body"`).
+    open var children: [(name: String, module: Module<Scalar>)] { [] }
+
+    /// The output shape for an input shape, or a `ShapeError` naming the layer and both shapes;
+    /// lets a model built from a file be checked before it runs. Default: unchanged.
+    open func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] { inputShape }
+
+    /// A short description for reports (`"Linear(10 → 50)"`).
+    open var summary: String { String(describing: type(of: self)) }
+
+    /// Runs `forward` and then the hooks.
+    public final func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        let output = forward(input)
+        for entry in hooks { entry.hook(self, input, output) }
+        return output
+    }
+
+    /// Adds a hook; returns an id for `removeForwardHook(_:)`.
+    @discardableResult
+    public func addForwardHook(_ hook: @escaping ForwardHook) -> Int {
+        nextHookID += 1
+        hooks.append((nextHookID, hook))
+        return nextHookID
+    }
+
+    /// Removes a hook added by `addForwardHook(_:)`.
+    public func removeForwardHook(_ id: Int) { hooks.removeAll { $0.id == id } }
+
+    /// Switches this module and all its descendants to training (true) or evaluation mode.
+    public func train(_ on: Bool = true) {
+        isTraining = on
+        for child in children { child.module.train(on) }
+    }
+
+    /// Evaluation mode (PyTorch's `eval()`).
+    public func eval() { train(false) }
+
+    /// This module and all descendants with dotted paths (`""` for this one, `"1.body.0"`).
+    public func namedModules() -> [(path: String, module: Module<Scalar>)] {
+        var result: [(String, Module<Scalar>)] = [("", self)]
+        for (name, child) in children {
+            result += child.namedModules().map { (path, m) in (path.isEmpty ? name : name + "." + path, m) }
+        }
+        return result
+    }
+
+    /// Every parameter by PyTorch `state_dict` name (`"0.weight"`), in registration order.
+    public func namedParameters() -> [(name: String, variable: Variable<Scalar>)] {
+        namedModules().flatMap { path, module in
+            module.localParameters.map { (path.isEmpty ? $0.name : path + "." + $0.name, $0.variable) }
+        }
+    }
+
+    /// Every parameter, in registration order.
+    public var parameters: [Variable<Scalar>] { namedParameters().map(\.variable) }
+
+    /// Clears every parameter's gradient.
+    public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+}

@@ -1,0 +1,17 @@
+import Autodiff
+import TensorCore
+
+/// `mean((prediction − target)²)` (PyTorch `nn.MSELoss()`), fused: one pass forward, one back.
+public func meanSquaredError<Scalar>(_ prediction: Variable<Scalar>, _ target: Tensor<Scalar>) -> Variable<Scalar> {
+    precondition(
+        prediction.shape == target.shape,
+        ShapeError(operation: "mse", shapes: [prediction.shape, target.shape], reason: "prediction and target must match").description)
+    let diff = prediction.value - target
+    let n = Scalar(diff.count)
+    let loss = diff.withUnsafeBufferPointer { d in
+        var total: Scalar = 0
+        for x in d { total += x * x }
+        return total / n
+    }
+    return Variable.operation(Tensor(loss), inputs: [prediction]) { g in [diff * (2 * g.scalar / n)] }
+}

@@ -1,0 +1,50 @@
+/// Matrix multiplication through BLAS.
+extension Tensor {
+    /// The `(m, n, k)` of `op(a) · op(b)` for 2-D operands, or a `ShapeError`.
+    @inlinable
+    public static func matmulDimensions(
+        _ a: [Int], _ b: [Int], transposeA: Bool = false, transposeB: Bool = false
+    ) throws(ShapeError) -> (m: Int, n: Int, k: Int) {
+        guard a.count == 2, b.count == 2 else {
+            throw ShapeError(operation: "matmul", shapes: [a, b], reason: "both operands must be 2-D")
+        }
+        let (m, ka) = transposeA ? (a[1], a[0]) : (a[0], a[1])
+        let (kb, n) = transposeB ? (b[1], b[0]) : (b[0], b[1])
+        guard ka == kb else {
+            throw ShapeError(
+                operation: "matmul", shapes: [a, b],
+                reason: "inner dimensions differ (\(ka) vs \(kb))"
+                    + (transposeA || transposeB ? " with transposeA=\(transposeA), transposeB=\(transposeB)" : ""))
+        }
+        return (m, n, ka)
+    }
+
+    /// `op(a) · op(b)` for 2-D tensors, `op` being an optional transpose (no copy is made:
+    /// the flags go to `gemm`).
+    @inlinable
+    public static func matmul(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
+    ) -> Tensor {
+        let (m, n, k) = shapePrecondition {
+            try matmulDimensions(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+        }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                Tensor(shape: [m, n]) { out in
+                    if k == 0 {
+                        out.initialize(repeating: 0)
+                        return
+                    }
+                    Scalar.gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        alpha: 1, a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
+                        beta: 0, c: out.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+
+    /// `self · other` for 2-D tensors.
+    @inlinable
+    public func matmul(_ other: Tensor) -> Tensor { Tensor.matmul(self, other) }
+}

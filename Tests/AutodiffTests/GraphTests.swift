@@ -1,0 +1,86 @@
+import Autodiff
+import TensorCore
+import XCTest
+
+final class GraphTests: XCTestCase {
+    func testSharedSubexpressionAccumulates() {
+        // x + f(x): the residual form; x is used twice.
+        let v = leaves([4, 3], [3, 3])
+        let (x, w) = (v[0], v[1])
+        assertGradientsMatch(v, "residual") { x + Variable.matmul(x, w).tanh() }
+        let y = leaves([3])[0]
+        (y * y).sum().backward()
+        XCTAssertEqual(y.grad!.scalars, y.value.scalars.map { 2 * $0 })
+    }
+
+    func testUnrolledRecurrenceOverManySteps() {
+        // h_t = tanh(h_{t-1} W + x_t U), 6 steps sharing W and U.
+        let v = leaves([2, 4], [4, 4], [3, 4], [6, 2, 3])
+        let (h0, w, u, xs) = (v[0], v[1], v[2], v[3])
+        assertGradientsMatch(v, "rnn") {
+            var h = h0
+            for t in 0..<6 {
+                let x = xs.slice(axis: 0, t..<(t + 1)).reshaped([2, 3])
+                h = (Variable.matmul(h, w) + Variable.matmul(x, u)).tanh()
+            }
+            return h
+        }
+    }
+
+    func testLongChainDoesNotRecurse() {
+        let x = Variable(Tensor<Double>([1]), requiresGrad: true)
+        var y = x
+        for _ in 0..<50_000 { y = y * 1.0 }
+        y.sum().backward()
+        XCTAssertEqual(x.grad?.scalars, [1])
+    }
+
+    func testLeafGradientsAccumulateUntilZeroed() {
+        let x = Variable(Tensor<Double>([1, 2]), requiresGrad: true)
+        (x * 3).sum().backward()
+        (x * 3).sum().backward()
+        XCTAssertEqual(x.grad?.scalars, [6, 6])
+        x.zeroGrad()
+        XCTAssertNil(x.grad)
+    }
+
+    func testIntermediateGradientsAreFreedUnlessRetained() {
+        let x = Variable(Tensor<Double>([1, 2]), requiresGrad: true)
+        let hidden = x * 2
+        let kept = hidden.exp()
+        kept.retainsGrad = true
+        kept.sum().backward()
+        XCTAssertNil(hidden.grad)
+        XCTAssertEqual(kept.grad?.scalars, [1, 1])
+    }
+
+    func testGraphIsReleasedAfterTheStep() {
+        let w = Variable(Tensor<Double>([0.5, -1]), requiresGrad: true)
+        weak var intermediate: Variable<Double>?
+        do {
+            let h = (w * 3).tanh()
+            intermediate = h
+            (h * h).sum().backward()
+        }
+        XCTAssertNil(intermediate, "the step's graph outlived its loss")
+        XCTAssertNotNil(w.grad)
+    }
+
+    func testNoGraphWithoutGradMode() {
+        let w = Variable(Tensor<Double>([0.5]), requiresGrad: true)
+        let y = GradMode.withoutGrad { w * 2 }
+        XCTAssertFalse(y.requiresGrad)
+        XCTAssertTrue(y.isLeaf)
+        let z = Variable(Tensor<Double>([1])) * 2
+        XCTAssertFalse(z.requiresGrad, "constants build no graph")
+    }
+
+    func testCheckerDetectsAWrongGradient() {
+        // A deliberately wrong pullback must fail the check: the checker itself can fail.
+        let v = leaves([3])
+        let results = GradientCheck.check(v) {
+            Variable.operation(v[0].value.squared(), inputs: [v[0]]) { g in [g * v[0].value * 3] }
+        }
+        XCTAssertGreaterThan(results[0].relativeError, 0.1)
+    }
+}

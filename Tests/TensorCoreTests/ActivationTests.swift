@@ -1,0 +1,45 @@
+import TensorCore
+import XCTest
+
+final class ActivationTests: XCTestCase {
+    static let all: [Activation] = [
+        .identity, .sigmoid, .tanh, .relu, .leakyReLU(negativeSlope: 0.2), .elu(alpha: 0.7),
+        .selu, .gelu, .softsign, .softplus,
+    ]
+
+    func testDerivativesMatchCentralDifferences() {
+        let points: [Double] = [-25, -3.1, -0.7, -0.01, 0.013, 0.4, 1.9, 22]
+        for f in Self.all {
+            for x in points {
+                let h = 1e-6
+                let numeric = (f.value(x + h) - f.value(x - h)) / (2 * h)
+                let analytic = f.derivative(x: x, y: f.value(x))
+                XCTAssertEqual(analytic, numeric, accuracy: 1e-7 * Swift.max(1, Swift.abs(numeric)), "\(f) at \(x)")
+                XCTAssertLessThanOrEqual(Swift.abs(analytic), f.derivativeBound + 1e-9, "\(f) bound at \(x)")
+            }
+        }
+    }
+
+    func testKnownValuesMatchPyTorch() {
+        XCTAssertEqual(Activation.gelu.value(1.0), 0.8413447460685429, accuracy: 1e-15)
+        XCTAssertEqual(Activation.selu.value(-1.0), -1.1113307378125628, accuracy: 1e-15)
+        XCTAssertEqual(Activation.softplus.value(1.0), 1.3132616875182228, accuracy: 1e-15)
+        XCTAssertEqual(Activation.softplus.value(30.0), 30)
+        XCTAssertEqual(Activation.sigmoid.value(-800.0), 0)
+        XCTAssertEqual(Activation.sigmoid.value(Float(800)), 1)
+        XCTAssertEqual(Activation.leakyReLU(negativeSlope: 0.01).value(-2.0), -0.02)
+        XCTAssertEqual(Activation.relu.derivative(x: 0.0, y: 0), 0)
+    }
+
+    func testTensorPathsAgreeWithScalarDefinitions() {
+        let x = Tensor<Double>([-3, -0.5, 0.25, 4])
+        for f in Self.all {
+            let y = x.applying(f)
+            XCTAssertEqual(y.scalars, x.scalars.map { f.value($0) }, "\(f)")
+            let d = x.activationDerivative(f, output: y)
+            for i in 0..<x.count {
+                XCTAssertEqual(d.scalars[i], f.derivative(x: x.scalars[i], y: y.scalars[i]), accuracy: 1e-15, "\(f)")
+            }
+        }
+    }
+}
