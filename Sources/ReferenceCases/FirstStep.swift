@@ -8,6 +8,12 @@ public struct StepResult<Scalar: TensorScalar> {
     public let output: Tensor<Scalar>
     public let loss: Double
     public let grads: [String: Tensor<Scalar>]
+
+    public init(output: Tensor<Scalar>, loss: Double, grads: [String: Tensor<Scalar>]) {
+        self.output = output
+        self.loss = loss
+        self.grads = grads
+    }
 }
 
 /// One compared field: its name and the worst tolerance ratio (≤ 1 passes).

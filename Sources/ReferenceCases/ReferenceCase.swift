@@ -7,6 +7,11 @@ public struct TensorData: Decodable, Equatable, Sendable {
     public let shape: [Int]
     public let data: [Double]
 
+    public init(shape: [Int], data: [Double]) {
+        self.shape = shape
+        self.data = data
+    }
+
     /// The tensor, or an error naming `field` when data and shape disagree.
     public func tensor<Scalar: TensorScalar>(field: String) throws(ReferenceCaseError) -> Tensor<Scalar> {
         guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == data.count else {
