@@ -1,0 +1,42 @@
+import CBLAS
+import TensorCore
+
+/// GFLOP/s of an n×n Float matrix product through `Tensor.matmul` (allocating its result,
+/// as user code does) and through `cblas_sgemm` directly, measured side by side in one run.
+public struct MatmulBenchmark: Sendable {
+    public let size: Int
+    public let tensorGFLOPS: Double
+    public let directGFLOPS: Double
+    /// Tensor path over direct call (goal ≥ 0.9).
+    public var ratio: Double { tensorGFLOPS / directGFLOPS }
+
+    /// Runs both paths `repeats` times each, interleaved per round so drift hits both alike.
+    public static func run(size n: Int = 1024, repeats: Int = 9) -> MatmulBenchmark {
+        precondition(n > 0, "MatmulBenchmark: size must be positive")
+        var rng = RandomGenerator(seed: 1)
+        let a = Tensor<Float>.normal(shape: [n, n], using: &rng)
+        let b = Tensor<Float>.normal(shape: [n, n], using: &rng)
+        var c = [Float](repeating: 0, count: n * n)
+        var sink: Float = 0
+        let flops = 2 * Double(n) * Double(n) * Double(n)
+        var tensorTimes: [Double] = [], directTimes: [Double] = []
+        for _ in 0..<repeats {
+            tensorTimes.append(Stopwatch.median(repeats: 1) { sink += Tensor.matmul(a, b).scalars[0] })
+            directTimes.append(Stopwatch.median(repeats: 1) {
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n),
+                                        1, pa.baseAddress, blasint(n), pb.baseAddress, blasint(n), 0, pc.baseAddress, blasint(n))
+                        }
+                    }
+                }
+                sink += c[0]
+            })
+        }
+        precondition(sink.isFinite || !sink.isFinite)  // keeps the results alive
+        let median = { (t: [Double]) in t.sorted()[t.count / 2] }
+        return MatmulBenchmark(size: n, tensorGFLOPS: flops / median(tensorTimes) / 1e9,
+                               directGFLOPS: flops / median(directTimes) / 1e9)
+    }
+}

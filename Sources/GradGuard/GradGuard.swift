@@ -1,0 +1,12 @@
+// The umbrella module: `import GradGuard` gives the whole library.
+@_exported import Autodiff
+@_exported import Initializers
+@_exported import Layers
+@_exported import Losses
+@_exported import ReferenceCases
+@_exported import TensorCore
+
+/// GradGuard's version.
+public enum GradGuardInfo {
+    public static let version = "0.1.0"
+}

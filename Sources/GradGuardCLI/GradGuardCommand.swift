@@ -1,0 +1,16 @@
+import ArgumentParser
+import GradGuard
+
+@main
+struct GradGuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradguard",
+        abstract: "Train neural networks and keep their gradients healthy.",
+        subcommands: [FlowCommand.self, BenchCommand.self, VersionCommand.self])
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print GradGuard's version.")
+
+    func run() { print("gradguard \(GradGuardInfo.version)") }
+}
