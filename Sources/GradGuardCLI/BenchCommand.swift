@@ -5,7 +5,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self])
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,6 +24,27 @@ struct BenchCommand: ParsableCommand {
             let r = MatmulBenchmark.run(size: size, repeats: repeats)
             print(String(format: "matmul %dx%d Float: Tensor.matmul %.1f GFLOP/s, cblas_sgemm %.1f GFLOP/s, ratio %.3f",
                          r.size, r.size, r.tensorGFLOPS, r.directGFLOPS, r.ratio))
+        }
+    }
+
+    struct ElementwiseCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "elementwise",
+            abstract: "ns per element of Tensor element-wise ops against hand-written unsafe-buffer loops.")
+
+        @Option(help: "Elements per operand (at least 256).") var count = 1 << 20
+
+        func validate() throws {
+            guard count >= 256 else { throw ValidationError("--count must be at least 256, got \(count)") }
+        }
+
+        func run() {
+            let r = ElementwiseBenchmark.run(count: count)
+            print("element-wise Float, \(r.count) elements (ns/element; ratio = hand-written / Tensor)")
+            for row in r.rows {
+                print(String(format: "  %-14@ Tensor %.3f  hand-written %.3f  ratio %.2f",
+                             row.operation as NSString, row.tensorNanoseconds, row.handWrittenNanoseconds, row.ratio))
+            }
         }
     }
 }

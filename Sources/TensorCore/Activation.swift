@@ -59,7 +59,7 @@ public enum Activation: Sendable, Equatable, Hashable {
     }
 
     /// f(x) for one value.
-    @inlinable
+    @inlinable @inline(__always)
     public func value<T: TensorScalar>(_ x: T) -> T {
         switch self {
         case .identity: return x
@@ -79,8 +79,9 @@ public enum Activation: Sendable, Equatable, Hashable {
         }
     }
 
-    /// f′(x), given the input `x` and the output `y = f(x)` (whichever is cheaper is used).
-    @inlinable
+    /// f′(x), given the input `x` and the output `y = f(x)`. Sigmoid and tanh read only `y`;
+    /// the others only `x`.
+    @inlinable @inline(__always)
     public func derivative<T: TensorScalar>(x: T, y: T) -> T {
         switch self {
         case .identity: return 1
@@ -106,14 +107,21 @@ public enum Activation: Sendable, Equatable, Hashable {
 }
 
 extension Tensor {
-    /// The activation applied element-wise.
+    /// The activation applied element-wise. The switch is taken once, outside the loop, so each
+    /// case's loop specialises to its own formula.
     @inlinable
     public func applying(_ f: Activation) -> Tensor {
         switch f {
         case .identity: return self
-        case .relu: return map { $0 > 0 ? $0 : 0 }
-        case .sigmoid: return map { f.value($0) }
-        default: return map { f.value($0) }
+        case .sigmoid: return map { Activation.sigmoid.value($0) }
+        case .tanh: return map { Activation.tanh.value($0) }
+        case .relu: return map { Activation.relu.value($0) }
+        case .leakyReLU(let s): return map { Activation.leakyReLU(negativeSlope: s).value($0) }
+        case .elu(let a): return map { Activation.elu(alpha: a).value($0) }
+        case .selu: return map { Activation.selu.value($0) }
+        case .gelu: return map { Activation.gelu.value($0) }
+        case .softsign: return map { Activation.softsign.value($0) }
+        case .softplus: return map { Activation.softplus.value($0) }
         }
     }
 
@@ -121,10 +129,16 @@ extension Tensor {
     @inlinable
     public func activationDerivative(_ f: Activation, output: Tensor) -> Tensor {
         switch f {
-        case .relu: return map { $0 > 0 ? 1 : 0 }
-        case .sigmoid: return output.map { $0 * (1 - $0) }
-        case .tanh: return output.map { 1 - $0 * $0 }
-        default: return map(with: output) { f.derivative(x: $0, y: $1) }
+        case .identity: return Tensor(repeating: 1, shape: shape)
+        case .relu: return map { Activation.relu.derivative(x: $0, y: 0) }
+        case .sigmoid: return output.map { Activation.sigmoid.derivative(x: 0, y: $0) }
+        case .tanh: return output.map { Activation.tanh.derivative(x: 0, y: $0) }
+        case .leakyReLU(let s): return map { Activation.leakyReLU(negativeSlope: s).derivative(x: $0, y: 0) }
+        case .elu(let a): return map { Activation.elu(alpha: a).derivative(x: $0, y: 0) }
+        case .selu: return map { Activation.selu.derivative(x: $0, y: 0) }
+        case .gelu: return map { Activation.gelu.derivative(x: $0, y: 0) }
+        case .softsign: return map { Activation.softsign.derivative(x: $0, y: 0) }
+        case .softplus: return map { Activation.softplus.derivative(x: $0, y: 0) }
         }
     }
 }

@@ -3,7 +3,7 @@ import RealModule
 /// Element-wise maps and broadcasting binary operations.
 extension Tensor {
     /// `f` applied to every element.
-    @inlinable
+    @inlinable @inline(__always)
     public func map(_ f: (Scalar) -> Scalar) -> Tensor {
         withUnsafeBufferPointer { src in
             Tensor(shape: shape) { out in
@@ -13,7 +13,7 @@ extension Tensor {
     }
 
     /// `f` applied to corresponding elements of two tensors of the same shape.
-    @inlinable
+    @inlinable @inline(__always)
     public func map(with other: Tensor, _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
         precondition(shape == other.shape, "map(with:): shapes \(shape) and \(other.shape) differ")
         return withUnsafeBufferPointer { a in
@@ -27,7 +27,7 @@ extension Tensor {
 
     /// `f` applied element-wise after broadcasting `a` and `b` to a common shape;
     /// `operation` names the operation in a shape-mismatch message.
-    @inlinable
+    @inlinable @inline(__always)
     public static func zip(
         _ a: Tensor, _ b: Tensor, operation: String, _ f: (Scalar, Scalar) -> Scalar
     ) -> Tensor {

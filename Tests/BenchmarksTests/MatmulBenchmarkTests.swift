@@ -11,3 +11,11 @@ final class MatmulBenchmarkTests: XCTestCase {
         XCTAssertTrue(r.directGFLOPS.isFinite && r.directGFLOPS > 0)
     }
 }
+
+final class ElementwiseBenchmarkTests: XCTestCase {
+    func testReportsEveryOperation() {
+        let r = ElementwiseBenchmark.run(count: 1024, repeats: 3)
+        XCTAssertEqual(r.rows.map(\.operation), ["add bias row", "multiply", "relu", "sigmoid"])
+        XCTAssertTrue(r.rows.allSatisfy { $0.tensorNanoseconds > 0 && $0.handWrittenNanoseconds > 0 })
+    }
+}
