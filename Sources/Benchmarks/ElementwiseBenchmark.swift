@@ -68,7 +68,7 @@ public struct ElementwiseBenchmark: Sendable {
                     }
                 }),
         ]
-        precondition(!sink.isNaN || sink.isNaN)  // keeps the results alive
+        Stopwatch.consume(sink)
         return ElementwiseBenchmark(count: a.count, rows: rows)
     }
 }

@@ -15,4 +15,10 @@ public enum Stopwatch {
         times.sort()
         return times[times.count / 2]
     }
+
+    /// Keeps a benchmark's result observable so the optimiser cannot drop the work.
+    @inline(never)
+    public static func consume<T>(_ value: T) {
+        withExtendedLifetime(value) {}
+    }
 }
