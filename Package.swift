@@ -25,11 +25,12 @@ let package = Package(
         .target(name: "Initializers", dependencies: ["TensorCore"]),
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
-        .target(name: "ReferenceCases", dependencies: ["Layers", "Losses"]),
+        .target(name: "Optimizers", dependencies: ["Autodiff"]),
+        .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
         .target(name: "Benchmarks", dependencies: ["TensorCore", "CBLAS"]),
         .target(
             name: "GradGuard",
-            dependencies: ["TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "ReferenceCases"]),
+            dependencies: ["TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "ReferenceCases"]),
         .executableTarget(
             name: "GradGuardCLI",
             dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "InitializersTests", dependencies: ["Initializers"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Losses"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers"]),
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Layers
+import Optimizers
 import TensorCore
 
 /// A tensor as the reference files store it: `{"shape": [...], "data": [...]}`, row-major.
@@ -67,8 +68,8 @@ public struct ReferenceCase: Decodable, Sendable {
     public let input: TensorData
     public let target: TensorData
     public let loss: String
-    public let optimizer: JSONValue
-    public let clip: JSONValue?
+    public let optimizer: OptimizerSpec
+    public let clip: ClipSpec?
     public let steps: Int
     public let tolerance: Tolerance
     public let expected: ExpectedResults

@@ -1,0 +1,99 @@
+import Autodiff
+import RealModule
+import TensorCore
+
+/// Adam (Kingma & Ba 2015) with optional AMSGrad (Reddi et al. 2018), exactly `torch.optim.Adam`:
+/// `g ← ∇ + λθ`; `m ← β₁m + (1 − β₁)g`; `v ← β₂v + (1 − β₂)g²`; `v̂ = max(v̂, v)` (AMSGrad);
+/// `θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)`.
+/// `AdamW` overrides only how weight decay is applied.
+public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let weightDecay: Double
+    public let amsgrad: Bool
+    private var firstMoments: StateBuffers<Scalar>
+    private var secondMoments: StateBuffers<Scalar>
+    private var maxSecondMoments: StateBuffers<Scalar>
+
+    /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, no AMSGrad.
+    public convenience init(
+        parameters: [Variable<Scalar>], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        epsilon: Double = 1e-8, weightDecay: Double = 0, amsgrad: Bool = false
+    ) throws(HyperparameterError) {
+        try self.init(parameters: parameters, learningRate: learningRate, betas: betas, epsilon: epsilon,
+                      weightDecay: weightDecay, amsgrad: amsgrad, name: "adam")
+    }
+
+    init(
+        parameters: [Variable<Scalar>], learningRate: Double, betas: (Double, Double), epsilon: Double,
+        weightDecay: Double, amsgrad: Bool, name: String
+    ) throws(HyperparameterError) {
+        try HyperparameterError.check(betas.0 >= 0 && betas.0 < 1, name, "betas[0]", "in [0, 1)", betas.0)
+        try HyperparameterError.check(betas.1 >= 0 && betas.1 < 1, name, "betas[1]", "in [0, 1)", betas.1)
+        try HyperparameterError.check(epsilon > 0, name, "eps", "> 0", epsilon)
+        try HyperparameterError.check(weightDecay >= 0, name, "weight_decay", "≥ 0", weightDecay)
+        (beta1, beta2) = betas
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+        firstMoments = StateBuffers(parameters)
+        secondMoments = StateBuffers(parameters)
+        maxSecondMoments = StateBuffers(parameters)
+        try super.init(parameters: parameters, learningRate: learningRate, name: name)
+    }
+
+    /// Weight decay as an L2 term in the gradient (Adam); AdamW decays the weights instead.
+    var couplesWeightDecay: Bool { true }
+
+    public override final func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
+        let t = Double(parameterSteps[index])
+        let stepSize = Scalar(learningRate / (1 - Double.pow(beta1, t)))
+        let correction2 = Scalar((1 - Double.pow(beta2, t)).squareRoot())
+        let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
+        let coupled = couplesWeightDecay ? Scalar(weightDecay) : 0
+        let decay = couplesWeightDecay ? 1 : 1 - Scalar(learningRate * weightDecay)
+        value.updating(with: gradient) { p, g in
+            firstMoments.with(index) { m in
+                secondMoments.with(index) { v in
+                    for i in 0..<p.count {
+                        p[i] *= decay
+                        let d = g[i] + coupled * p[i]
+                        m[i] += (1 - b1) * (d - m[i])
+                        v[i] = b2 * v[i] + (1 - b2) * d * d
+                    }
+                    if amsgrad {
+                        maxSecondMoments.with(index) { vmax in
+                            for i in 0..<p.count {
+                                vmax[i] = Swift.max(vmax[i], v[i])
+                                p[i] -= stepSize * m[i] / (vmax[i].squareRoot() / correction2 + eps)
+                            }
+                        }
+                    } else {
+                        for i in 0..<p.count { p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps) }
+                    }
+                }
+            }
+        }
+    }
+
+    public override var state: [String: [Tensor<Scalar>?]] {
+        ["exp_avg": firstMoments.tensors, "exp_avg_sq": secondMoments.tensors,
+         "max_exp_avg_sq": amsgrad ? maxSecondMoments.tensors : []]
+    }
+}
+
+/// AdamW (Loshchilov & Hutter 2019), exactly `torch.optim.AdamW`: decoupled weight decay
+/// `θ ← θ(1 − ηλ)` before the Adam step on the raw gradient. Default weight_decay 0.01.
+public final class AdamW<Scalar: TensorScalar>: Adam<Scalar> {
+    /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2, no AMSGrad.
+    public init(
+        parameters: [Variable<Scalar>], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        epsilon: Double = 1e-8, weightDecay: Double = 1e-2, amsgrad: Bool = false
+    ) throws(HyperparameterError) {
+        try super.init(parameters: parameters, learningRate: learningRate, betas: betas, epsilon: epsilon,
+                       weightDecay: weightDecay, amsgrad: amsgrad, name: "adamw")
+    }
+
+    override var couplesWeightDecay: Bool { false }
+}

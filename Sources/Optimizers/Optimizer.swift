@@ -1,0 +1,84 @@
+import Autodiff
+import TensorCore
+
+/// An optimizer: per-parameter state and one update rule, with PyTorch's semantics.
+///
+/// `step()` updates every parameter that has a gradient, in place; parameters without one are
+/// left alone (their state is not touched either), as in PyTorch. Subclasses implement
+/// `update(_:value:gradient:)` over raw buffers.
+open class Optimizer<Scalar: TensorScalar> {
+    /// The parameters this optimizer updates, in order.
+    public let parameters: [Variable<Scalar>]
+    /// The learning rate η; schedules change it between steps.
+    public var learningRate: Double
+    /// How many times `step()` has run.
+    public private(set) var stepCount = 0
+    /// How many updates each parameter has received (PyTorch's `state["step"]`).
+    public private(set) var parameterSteps: [Int]
+
+    /// - Throws: `HyperparameterError` for a negative or non-finite learning rate.
+    public init(parameters: [Variable<Scalar>], learningRate: Double, name: String) throws(HyperparameterError) {
+        try HyperparameterError.check(learningRate >= 0 && learningRate.isFinite, name, "lr", "a finite number ≥ 0", learningRate)
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.parameterSteps = Array(repeating: 0, count: parameters.count)
+    }
+
+    /// One update of every parameter that has a gradient.
+    public final func step() {
+        stepCount += 1
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = parameter.grad else { continue }
+            parameterSteps[index] += 1
+            update(index, value: &parameter.value, gradient: gradient)
+        }
+    }
+
+    /// Clears every parameter's gradient.
+    public final func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+
+    /// The update rule for parameter `index` (its `parameterSteps[index]` already counts this step).
+    open func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
+        preconditionFailure("\(type(of: self)) must override update(_:value:gradient:)")
+    }
+
+    /// Named per-parameter state (`"exp_avg"`, `"momentum_buffer"`…), for the monitor;
+    /// nil where a parameter has none yet.
+    open var state: [String: [Tensor<Scalar>?]] { [:] }
+}
+
+/// Per-parameter buffers created on first use, each shaped like its parameter.
+struct StateBuffers<Scalar: TensorScalar> {
+    private(set) var buffers: [[Scalar]?]
+    let shapes: [[Int]]
+
+    init<S>(_ parameters: [Variable<S>]) {
+        buffers = Array(repeating: nil, count: parameters.count)
+        shapes = parameters.map(\.shape)
+    }
+
+    /// Whether parameter `index` has its buffer yet.
+    func exists(_ index: Int) -> Bool { buffers[index] != nil }
+
+    /// Runs `body` on parameter `index`'s buffer, creating it filled with `initial` first.
+    mutating func with<R>(_ index: Int, initial: Scalar = 0, _ body: (UnsafeMutableBufferPointer<Scalar>) -> R) -> R {
+        if buffers[index] == nil {
+            buffers[index] = Array(repeating: initial, count: shapes[index].reduce(1, *))
+        }
+        return buffers[index]!.withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// The buffers as tensors, for `Optimizer.state`.
+    var tensors: [Tensor<Scalar>?] {
+        zip(buffers, shapes).map { buffer, shape in buffer.map { Tensor(shape: shape, scalars: $0) } }
+    }
+}
+
+extension Tensor {
+    /// Runs `body` over this tensor's buffer (mutable) and `other`'s (read-only) of equal size.
+    @inlinable
+    mutating func updating(with other: Tensor, _ body: (UnsafeMutableBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>) -> Void) {
+        precondition(count == other.count, "optimizer: gradient shape \(other.shape) differs from parameter shape \(shape)")
+        other.withUnsafeBufferPointer { g in withUnsafeMutableBufferPointer { p in body(p, g) } }
+    }
+}

@@ -1,0 +1,57 @@
+import Autodiff
+import TensorCore
+
+/// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
+/// exactly `torch.optim.SGD` (Sutskever et al. 2013 for the Nesterov form):
+/// `g ← ∇ + λθ`; `b ← μb + (1 − τ)g` (b = g on the first step); `g ← g + μb` (Nesterov) or `b`;
+/// `θ ← θ − ηg`.
+public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
+    public let momentum: Double
+    public let dampening: Double
+    public let weightDecay: Double
+    public let nesterov: Bool
+    private var momentumBuffers: StateBuffers<Scalar>
+
+    /// - Parameters: PyTorch's defaults: momentum 0, dampening 0, weight decay 0, no Nesterov.
+    /// - Throws: for a negative lr, momentum, dampening or weight decay, or Nesterov without
+    ///   momentum or with dampening.
+    public init(
+        parameters: [Variable<Scalar>], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) throws(HyperparameterError) {
+        try HyperparameterError.check(momentum >= 0, "sgd", "momentum", "≥ 0", momentum)
+        try HyperparameterError.check(dampening >= 0, "sgd", "dampening", "≥ 0", dampening)
+        try HyperparameterError.check(weightDecay >= 0, "sgd", "weight_decay", "≥ 0", weightDecay)
+        if nesterov {
+            try HyperparameterError.check(momentum > 0, "sgd", "momentum", "> 0 with nesterov", momentum)
+            try HyperparameterError.check(dampening == 0, "sgd", "dampening", "0 with nesterov", dampening)
+        }
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        self.momentumBuffers = StateBuffers(parameters)
+        try super.init(parameters: parameters, learningRate: learningRate, name: "sgd")
+    }
+
+    public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
+        let lr = Scalar(learningRate), wd = Scalar(weightDecay), mu = Scalar(momentum)
+        let keep = 1 - Scalar(dampening)
+        let first = !momentumBuffers.exists(index)
+        value.updating(with: gradient) { p, g in
+            if momentum == 0 {
+                for i in 0..<p.count { p[i] -= lr * (g[i] + wd * p[i]) }
+                return
+            }
+            momentumBuffers.with(index) { b in
+                for i in 0..<p.count {
+                    let d = g[i] + wd * p[i]
+                    b[i] = first ? d : mu * b[i] + keep * d
+                    p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                }
+            }
+        }
+    }
+
+    public override var state: [String: [Tensor<Scalar>?]] { ["momentum_buffer": momentumBuffers.tensors] }
+}
