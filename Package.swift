@@ -26,11 +26,16 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
         .target(name: "Optimizers", dependencies: ["Autodiff"]),
+        .target(name: "Datasets", dependencies: ["TensorCore"]),
+        .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
-        .target(name: "Benchmarks", dependencies: ["TensorCore", "CBLAS"]),
+        .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
             name: "GradGuard",
-            dependencies: ["TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "ReferenceCases"]),
+            dependencies: [
+                "TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "Datasets", "Training",
+                "ReferenceCases",
+            ]),
         .executableTarget(
             name: "GradGuardCLI",
             dependencies: [
@@ -43,9 +48,12 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Losses"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]
 )

@@ -1,10 +1,13 @@
 // The umbrella module: `import GradGuard` gives the whole library.
 @_exported import Autodiff
+@_exported import Datasets
 @_exported import Initializers
 @_exported import Layers
 @_exported import Losses
+@_exported import Optimizers
 @_exported import ReferenceCases
 @_exported import TensorCore
+@_exported import Training
 
 /// GradGuard's version.
 public enum GradGuardInfo {

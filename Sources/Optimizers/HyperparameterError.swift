@@ -9,8 +9,8 @@ public struct HyperparameterError: Error, CustomStringConvertible, Equatable, Se
 
     public var description: String { "\(owner): \(parameter) must be \(requirement), got \(value)" }
 
-    /// Throws unless `condition` holds.
-    static func check(
+    /// Throws unless `condition` holds (and `value` is not NaN).
+    public static func check(
         _ condition: Bool, _ owner: String, _ parameter: String, _ requirement: String, _ value: Double
     ) throws(HyperparameterError) {
         if !condition || value.isNaN {

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import GradGuard
+
+/// `gradguard example NAME`: the seeds' worked examples.
+struct ExampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "example", abstract: "Run one of the source articles' examples.",
+        subcommands: [Seed001Command.self])
+
+    struct Seed001Command: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed001",
+            abstract: "Linear(10,50)–ReLU–Linear(50,1), MSE, Adam 1e-3, clip_grad_norm_(1.0), 100 epochs of random batches of 64.")
+
+        @Option(help: "Number of epochs (one batch each).") var epochs = 100
+        @Option(help: "Random seed.") var seed: UInt64 = 0
+
+        func validate() throws {
+            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        }
+
+        func run() throws {
+            let (history, clip) = try Seed001Example.run(epochs: epochs, seed: seed) { epoch, loss in
+                print("Epoch \(epoch), Loss: \(Float(loss))")
+            }
+            print(String(format: "Clipping: %d of %d steps clipped (mean scale %.3f, min %.3f), largest norm %.3f, %d skipped; final loss %.4f",
+                         clip.clippedSteps, clip.steps, clip.meanScale, clip.minimumScale, clip.largestNorm,
+                         clip.skippedSteps, history.stepLosses.last ?? .nan))
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// What a training run recorded.
+public struct History: Sendable, Equatable {
+    /// The data loss of every step (without the L2 term), in order.
+    public internal(set) var stepLosses: [Double] = []
+    /// The mean data loss of each epoch's steps.
+    public internal(set) var epochLosses: [Double] = []
+    /// The fraction of correct predictions in each epoch's batches (classification only).
+    public internal(set) var epochAccuracies: [Double] = []
+    /// The learning rate each epoch used.
+    public internal(set) var learningRates: [Double] = []
+    /// Steps skipped because the gradient norm was not finite.
+    public internal(set) var skippedSteps = 0
+
+    public init() {}
+}

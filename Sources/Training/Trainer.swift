@@ -1,0 +1,130 @@
+import Autodiff
+import Datasets
+import Layers
+import Losses
+import Optimizers
+import TensorCore
+
+/// What a step callback sees, after the optimizer step (gradients are still on the parameters).
+public struct StepContext<Scalar: TensorScalar> {
+    /// 0-based step over the whole run.
+    public let step: Int
+    /// 0-based epoch.
+    public let epoch: Int
+    /// The batch's data loss.
+    public let loss: Double
+    /// The model's output for the batch.
+    public let output: Tensor<Scalar>
+    /// The batch.
+    public let batch: Batch<Scalar>
+    /// Clipping's result (total norm before clipping, whether the step was applied).
+    public let clip: ClipOutcome
+    /// The learning rate used.
+    public let learningRate: Double
+}
+
+/// Progress of a run, for a progress bar.
+public struct TrainingProgress: Sendable {
+    public let step: Int
+    public let totalSteps: Int
+    public let epoch: Int
+    public let epochs: Int
+    public let loss: Double
+}
+
+/// Trains a model in shuffled mini-batches: zero grads, forward, loss (+ L2), backward, clip,
+/// optimizer step, callbacks; the schedule steps once per epoch.
+public final class Trainer<Scalar: TensorScalar> {
+    public let model: Module<Scalar>
+    public let loss: Loss
+    public let optimizer: Optimizer<Scalar>
+    public let clipper: GradientClipper
+    /// λ of the `λ·Σ‖W‖²` term (default 0).
+    public let l2: Double
+    public var schedule: (any LearningRateSchedule)?
+    /// Called after every step, in order of registration (the monitor hangs here).
+    public var stepCallbacks: [(StepContext<Scalar>) -> Void] = []
+    private let named: [(name: String, variable: Variable<Scalar>)]
+
+    /// - Parameter clipper: default measures the norm and propagates NaN, as PyTorch without clipping.
+    public init(
+        model: Module<Scalar>, loss: Loss, optimizer: Optimizer<Scalar>, clipper: GradientClipper? = nil,
+        l2: Double = 0, schedule: (any LearningRateSchedule)? = nil
+    ) throws(HyperparameterError) {
+        try HyperparameterError.check(l2 >= 0 && l2.isFinite, "training", "l2", "a finite number ≥ 0", l2)
+        self.model = model
+        self.loss = loss
+        self.optimizer = optimizer
+        if let clipper { self.clipper = clipper } else { self.clipper = try GradientClipper(rule: nil, nonFinite: .propagate) }
+        self.l2 = l2
+        self.schedule = schedule
+        self.named = model.namedParameters()
+    }
+
+    /// Trains for `epochs` epochs of `data` in batches of `batchSize`, shuffled by `rng`.
+    /// - Throws: `TrainingError` (with the history so far) when the clipper's `error` policy
+    ///   meets a non-finite gradient.
+    public func train(
+        on data: some Dataset<Scalar>, epochs: Int, batchSize: Int, using rng: inout RandomGenerator,
+        progress: ((TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> History {
+        precondition(epochs >= 0 && batchSize > 0, "Trainer: epochs must be ≥ 0 and batch size > 0")
+        var history = History()
+        let totalSteps = epochs * data.batchCount(batchSize: batchSize)
+        var step = 0
+        model.train()
+        for epoch in 0..<epochs {
+            if let schedule { optimizer.learningRate = schedule.learningRate }
+            history.learningRates.append(optimizer.learningRate)
+            var lossSum = 0.0, correct = 0, seen = 0
+            let batches = data.epoch(batchSize: batchSize, using: &rng)
+            for batch in batches {
+                optimizer.zeroGrad()
+                let output = model(Variable(batch.inputs))
+                let dataLoss = loss(output, batch.targets)
+                let objective = l2 > 0 ? dataLoss + l2Penalty(named, lambda: l2) : dataLoss
+                objective.backward()
+                let outcome: ClipOutcome
+                do { outcome = try clipper.clip(named) } catch {
+                    throw TrainingError(step: step, reason: error.description, history: history)
+                }
+                if outcome.shouldStep { optimizer.step() } else { history.skippedSteps += 1 }
+                let lossValue = Double(dataLoss.value.scalar)
+                history.stepLosses.append(lossValue)
+                lossSum += lossValue
+                if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) {
+                    correct += hits
+                    seen += batch.count
+                }
+                let context = StepContext(step: step, epoch: epoch, loss: lossValue, output: output.value, batch: batch,
+                                          clip: outcome, learningRate: optimizer.learningRate)
+                for callback in stepCallbacks { callback(context) }
+                step += 1
+                progress?(TrainingProgress(step: step, totalSteps: totalSteps, epoch: epoch + 1, epochs: epochs, loss: lossValue))
+            }
+            let epochLoss = lossSum / Double(Swift.max(batches.count, 1))
+            history.epochLosses.append(epochLoss)
+            if seen > 0 { history.epochAccuracies.append(Double(correct) / Double(seen)) }
+            if schedule != nil { _ = schedule!.step(metric: epochLoss) }
+        }
+        return history
+    }
+
+    /// Correct predictions in a batch: argmax against class indices (cross-entropy), or the
+    /// logit's sign against 0/1 targets (BCE); nil for regression.
+    static func correctPredictions(_ loss: Loss, _ output: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Int? {
+        switch loss {
+        case .mse: return nil
+        case .bceWithLogits: return zip(output.scalars, targets.scalars).filter { ($0 > 0) == ($1 > 0.5) }.count
+        case .crossEntropy:
+            let classes = output.shape[1]
+            return output.withUnsafeBufferPointer { p in
+                targets.scalars.enumerated().filter { row, label in
+                    var best = 0
+                    for j in 1..<classes where p[row * classes + j] > p[row * classes + best] { best = j }
+                    return best == Int(label)
+                }.count
+            }
+        }
+    }
+}

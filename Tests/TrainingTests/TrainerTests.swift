@@ -1,0 +1,96 @@
+import Autodiff
+import Datasets
+import Layers
+import Losses
+import Optimizers
+import TensorCore
+import Training
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    /// Two Gaussian blobs: class 0 around (−2, −2), class 1 around (2, 2).
+    func blobs(_ n: Int = 200, seed: UInt64 = 3) -> InMemoryDataset<Float> {
+        var rng = RandomGenerator(seed: seed)
+        var x: [Float] = [], y: [Float] = []
+        for i in 0..<n {
+            let c = Float(i % 2)
+            x += [Float(rng.normal()) + (c * 4 - 2), Float(rng.normal()) + (c * 4 - 2)]
+            y.append(c)
+        }
+        return InMemoryDataset(inputs: Tensor(shape: [n, 2], scalars: x), targets: Tensor(y))
+    }
+
+    func makeTrainer(lr: Double = 0.1, clipper: GradientClipper? = nil, l2: Double = 0,
+                     schedule: (any LearningRateSchedule)? = nil) throws -> Trainer<Float> {
+        var rng = RandomGenerator(seed: 4)
+        let model = Sequential<Float>(Linear(2, 8, using: &rng), ActivationLayer(.tanh), Linear(8, 2, using: &rng))
+        return try Trainer(model: model, loss: .crossEntropy,
+                           optimizer: try SGD(parameters: model.parameters, learningRate: lr),
+                           clipper: clipper, l2: l2, schedule: schedule)
+    }
+
+    func testLearnsASeparableProblemAndRecordsHistory() throws {
+        let trainer = try makeTrainer()
+        var steps: [Int] = []
+        trainer.stepCallbacks.append { steps.append($0.step) }
+        var rng = RandomGenerator(seed: 9)
+        let history = try trainer.train(on: blobs(), epochs: 5, batchSize: 32, using: &rng)
+        XCTAssertEqual(history.stepLosses.count, 5 * 7)
+        XCTAssertEqual(steps, Array(0..<35))
+        XCTAssertEqual(history.epochLosses.count, 5)
+        XCTAssertLessThan(history.epochLosses.last!, history.epochLosses.first! / 2)
+        XCTAssertGreaterThan(history.epochAccuracies.last!, 0.95)
+    }
+
+    func testSameSeedSameRun() throws {
+        var a = RandomGenerator(seed: 1), b = RandomGenerator(seed: 1)
+        let h1 = try makeTrainer().train(on: blobs(), epochs: 2, batchSize: 16, using: &a)
+        let h2 = try makeTrainer().train(on: blobs(), epochs: 2, batchSize: 16, using: &b)
+        XCTAssertEqual(h1, h2)
+    }
+
+    func testScheduleStepsOncePerEpoch() throws {
+        let trainer = try makeTrainer(schedule: try StepDecay(baseLearningRate: 0.1, stepSize: 1, gamma: 0.5))
+        var rng = RandomGenerator(seed: 1)
+        let history = try trainer.train(on: blobs(), epochs: 3, batchSize: 50, using: &rng)
+        XCTAssertEqual(history.learningRates, [0.1, 0.05, 0.025])
+    }
+
+    func testL2ShrinksWeights() throws {
+        var a = RandomGenerator(seed: 1), b = RandomGenerator(seed: 1)
+        let plain = try makeTrainer(), regularised = try makeTrainer(l2: 0.05)
+        _ = try plain.train(on: blobs(), epochs: 5, batchSize: 20, using: &a)
+        _ = try regularised.train(on: blobs(), epochs: 5, batchSize: 20, using: &b)
+        let norm = { (t: Trainer<Float>) in t.model.parameters.filter { $0.shape.count == 2 }.map { $0.value.l2Norm() }.reduce(0, +) }
+        XCTAssertLessThan(norm(regularised), norm(plain))
+    }
+
+    func nanData() -> InMemoryDataset<Float> {
+        var inputs = blobs(40).inputs.scalars
+        inputs[50] = .nan  // sample 25, in some batch of the epoch
+        return InMemoryDataset(inputs: Tensor(shape: [40, 2], scalars: inputs), targets: blobs(40).targets, shuffles: false)
+    }
+
+    func testSkipPolicySkipsTheNaNBatchAndKeepsWeightsFinite() throws {
+        let trainer = try makeTrainer(clipper: try GradientClipper(rule: .norm(maxNorm: 5), nonFinite: .skip))
+        var rng = RandomGenerator(seed: 1)
+        let history = try trainer.train(on: nanData(), epochs: 2, batchSize: 10, using: &rng)
+        XCTAssertEqual(history.skippedSteps, 2, "one NaN batch per epoch")
+        XCTAssertTrue(trainer.model.parameters.allSatisfy { $0.value.isFinite })
+    }
+
+    func testErrorPolicyStopsWithTheHistorySoFar() throws {
+        let trainer = try makeTrainer(clipper: try GradientClipper(rule: .norm(maxNorm: 5), nonFinite: .error))
+        var rng = RandomGenerator(seed: 1)
+        XCTAssertThrowsError(try trainer.train(on: nanData(), epochs: 2, batchSize: 10, using: &rng)) { error in
+            guard let error = error as? TrainingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.step, 2, "batch 2 holds sample 25")
+            XCTAssertEqual(error.history.stepLosses.count, 2)
+            XCTAssertTrue(error.description.contains("non-finite gradient in parameter 0.weight"), error.description)
+        }
+    }
+
+    func testBadL2IsRejected() {
+        XCTAssertThrowsError(try makeTrainer(l2: -1)) { XCTAssertEqual("\($0)", "training: l2 must be a finite number ≥ 0, got -1.0") }
+    }
+}
