@@ -76,6 +76,8 @@ public final class Variable<Scalar: TensorScalar> {
     /// Back-propagates from this node: `seed` is ∂L/∂self (default 1 for a one-element value).
     /// Gradients of shared sub-expressions are summed; nodes are visited in reverse
     /// topological order found without recursion, so long unrolled graphs are fine.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(seed: Tensor<Scalar>? = nil) {
         precondition(requiresGrad, "backward: this value depends on nothing that requires a gradient")
         let start = seed ?? {

@@ -23,6 +23,8 @@ public struct InMemoryDataset<Scalar: TensorScalar>: Dataset, Sendable {
 
     public func batchCount(batchSize: Int) -> Int { (count + batchSize - 1) / batchSize }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func epoch(batchSize: Int, using rng: inout RandomGenerator) -> [Batch<Scalar>] {
         precondition(batchSize > 0, "InMemoryDataset: batch size must be positive, got \(batchSize)")
         var order = Array(0..<count)
@@ -40,6 +42,8 @@ public struct InMemoryDataset<Scalar: TensorScalar>: Dataset, Sendable {
 
 extension Tensor {
     /// The rows (first-dimension slices) at `indices`, in that order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rows(_ indices: [Int]) -> Tensor {
         let width = count / Swift.max(shape[0], 1)
         var outShape = shape

@@ -14,6 +14,8 @@ public struct RandomRegression<Scalar: TensorScalar>: Dataset, Sendable {
 
     public func batchCount(batchSize: Int) -> Int { 1 }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func epoch(batchSize: Int, using rng: inout RandomGenerator) -> [Batch<Scalar>] {
         [Batch(inputs: .normal(shape: [batchSize, features], using: &rng),
                targets: .normal(shape: [batchSize, outputs], using: &rng))]

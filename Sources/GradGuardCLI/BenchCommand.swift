@@ -5,7 +5,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self])
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,6 +45,24 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "  %-14@ Tensor %.3f  hand-written %.3f  ratio %.2f",
                              row.operation as NSString, row.tensorNanoseconds, row.handWrittenNanoseconds, row.ratio))
             }
+        }
+    }
+
+    struct Seed001Command: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed001",
+            abstract: "ms per training step of seed 001's workload (compare: benchmarks/seed001_pytorch.py).")
+
+        @Option(help: "Steps per timed run.") var steps = 100
+        @Option(help: "Timed runs (median reported).") var repeats = 7
+
+        func validate() throws {
+            guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
+        }
+
+        func run() throws {
+            let ms = try Seed001Benchmark.run(steps: steps, repeats: repeats)
+            print(String(format: "seed001 GradGuard: %.4f ms/step (%d steps, median of %d runs)", ms, steps, repeats))
         }
     }
 }

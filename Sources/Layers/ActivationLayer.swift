@@ -8,6 +8,8 @@ public final class ActivationLayer<Scalar: TensorScalar>: Module<Scalar> {
 
     public init(_ function: Activation) { self.function = function }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.applying(function) }
 
     public override var summary: String { function.name }

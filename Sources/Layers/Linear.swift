@@ -37,6 +37,8 @@ public final class Linear<Scalar: TensorScalar>: Module<Scalar> {
         self.bias = bias.map { Variable($0, requiresGrad: true) }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         precondition(
             input.shape.count == 2 && input.shape[1] == inFeatures,

@@ -13,6 +13,8 @@ public final class Sequential<Scalar: TensorScalar>: Module<Scalar> {
     /// Appends a layer at the end.
     public func append(_ layer: Module<Scalar>) { layers.append(layer) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
     }

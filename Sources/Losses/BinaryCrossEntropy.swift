@@ -4,6 +4,8 @@ import TensorCore
 
 /// Binary cross-entropy from logits (PyTorch `nn.BCEWithLogitsLoss()`), in the stable form
 /// `max(x, 0) − x·y + log(1 + e^−|x|)`; gradient `(σ(x) − y) / count`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func binaryCrossEntropyWithLogits<Scalar>(_ logits: Variable<Scalar>, _ targets: Tensor<Scalar>) -> Variable<Scalar> {
     precondition(
         logits.shape == targets.shape,

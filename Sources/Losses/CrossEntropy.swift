@@ -4,6 +4,8 @@ import TensorCore
 /// Cross-entropy from logits `[batch, classes]` and class indices (PyTorch
 /// `nn.CrossEntropyLoss()`): `−mean log softmax(logits)[i, yᵢ]`, via a stable log-softmax
 /// (finite for logits of ±100 and beyond). Gradient `(softmax − onehot) / batch`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func crossEntropy<Scalar>(logits: Variable<Scalar>, labels: [Int]) -> Variable<Scalar> {
     let shape = logits.shape
     precondition(

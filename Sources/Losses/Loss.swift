@@ -10,6 +10,8 @@ public enum Loss: String, Sendable, CaseIterable {
 
     /// The loss of `prediction` against `target`: for `crossEntropy`, `target` holds class
     /// indices `[batch]` (as whole numbers); otherwise it has the prediction's shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func callAsFunction<Scalar>(_ prediction: Variable<Scalar>, _ target: Tensor<Scalar>) -> Variable<Scalar> {
         switch self {
         case .mse: Losses.meanSquaredError(prediction, target)

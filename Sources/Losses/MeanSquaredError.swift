@@ -2,6 +2,8 @@ import Autodiff
 import TensorCore
 
 /// `mean((prediction − target)²)` (PyTorch `nn.MSELoss()`), fused: one pass forward, one back.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func meanSquaredError<Scalar>(_ prediction: Variable<Scalar>, _ target: Tensor<Scalar>) -> Variable<Scalar> {
     precondition(
         prediction.shape == target.shape,

@@ -28,6 +28,8 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer<Scalar> {
         try super.init(parameters: parameters, learningRate: learningRate, name: "adagrad")
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         let t = Double(parameterSteps[index])
         let clr = Scalar(learningRate / (1 + (t - 1) * learningRateDecay))

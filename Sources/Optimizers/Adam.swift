@@ -46,6 +46,8 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     /// Weight decay as an L2 term in the gradient (Adam); AdamW decays the weights instead.
     var couplesWeightDecay: Bool { true }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override final func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         let t = Double(parameterSteps[index])
         let stepSize = Scalar(learningRate / (1 - Double.pow(beta1, t)))

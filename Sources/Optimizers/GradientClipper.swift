@@ -93,6 +93,8 @@ public final class GradientClipper {
     }
 
     /// Clips the gradients of `parameters` (named for error messages) in place.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func clip<Scalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) throws(NonFiniteGradientError) -> ClipOutcome {
         let withGrad = parameters.filter { $0.variable.grad != nil }
         let norms = withGrad.map { $0.variable.grad!.l2Norm() }

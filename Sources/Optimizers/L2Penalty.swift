@@ -5,6 +5,8 @@ import TensorCore
 /// ends in a component starting with `weight`: `0.weight`, `0.weight_hh_l0`; never biases),
 /// to be added to the loss. Its gradient is `2λW`. Distinct from an optimizer's `weight_decay`,
 /// which adds `λW` to the gradient without changing the reported loss.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func l2Penalty<Scalar>(_ parameters: [(name: String, variable: Variable<Scalar>)], lambda: Double) -> Variable<Scalar> {
     precondition(lambda >= 0 && lambda.isFinite, "l2Penalty: lambda must be finite and ≥ 0, got \(lambda)")
     let weights = parameters.filter { isWeight($0.name) }.map(\.variable)

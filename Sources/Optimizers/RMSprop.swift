@@ -35,6 +35,8 @@ public final class RMSprop<Scalar: TensorScalar>: Optimizer<Scalar> {
         try super.init(parameters: parameters, learningRate: learningRate, name: "rmsprop")
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         let lr = Scalar(learningRate), a = Scalar(alpha), eps = Scalar(epsilon)
         let wd = Scalar(weightDecay), mu = Scalar(momentum)

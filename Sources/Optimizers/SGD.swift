@@ -34,6 +34,8 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
         try super.init(parameters: parameters, learningRate: learningRate, name: "sgd")
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         let lr = Scalar(learningRate), wd = Scalar(weightDecay), mu = Scalar(momentum)
         let keep = 1 - Scalar(dampening)

@@ -66,6 +66,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 
 extension Tensor {
     /// A tensor of independent U(low, high) samples.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func uniform(
         shape: [Int], low: Double = 0, high: Double = 1, using rng: inout RandomGenerator
     ) -> Tensor {
@@ -73,6 +75,8 @@ extension Tensor {
     }
 
     /// A tensor of independent N(mean, std²) samples.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func normal(
         shape: [Int], mean: Double = 0, std: Double = 1, using rng: inout RandomGenerator
     ) -> Tensor {
