@@ -13,12 +13,13 @@ public enum Seed001Example {
 
     /// Trains for `epochs` epochs; `onEpoch(epoch, loss)` sees each epoch's loss (1-based epoch).
     public static func run(
-        epochs: Int = 100, seed: UInt64 = 0, onEpoch: @escaping (Int, Double) -> Void = { _, _ in }
+        epochs: Int = 100, seed: UInt64 = 0, onEpoch: @escaping (Int, Double) -> Void = { _, _ in },
+        progress: ((TrainingProgress) -> Void)? = nil
     ) throws -> (history: History, clip: ClipStatistics) {
         let (trainer, data) = try makeTrainer(seed: seed)
         var rng = RandomGenerator(seed: seed &+ 1)
         trainer.stepCallbacks.append { context in onEpoch(context.epoch + 1, context.loss) }
-        let history = try trainer.train(on: data, epochs: epochs, batchSize: 64, using: &rng)
+        let history = try trainer.train(on: data, epochs: epochs, batchSize: 64, using: &rng, progress: progress)
         return (history, trainer.clipper.statistics)
     }
 }
