@@ -7,9 +7,7 @@ import TensorCore
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func binaryCrossEntropyWithLogits<Scalar>(_ logits: Variable<Scalar>, _ targets: Tensor<Scalar>) -> Variable<Scalar> {
-    precondition(
-        logits.shape == targets.shape,
-        ShapeError(operation: "bce_with_logits", shapes: [logits.shape, targets.shape], reason: "logits and targets must match").description)
+    requireSameShape("bce_with_logits", logits.shape, targets.shape)
     let x = logits.value
     let n = Scalar(x.count)
     let terms = Tensor.zip(x, targets, operation: "bce_with_logits") { x, y in

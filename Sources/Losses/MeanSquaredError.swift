@@ -5,9 +5,7 @@ import TensorCore
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func meanSquaredError<Scalar>(_ prediction: Variable<Scalar>, _ target: Tensor<Scalar>) -> Variable<Scalar> {
-    precondition(
-        prediction.shape == target.shape,
-        ShapeError(operation: "mse", shapes: [prediction.shape, target.shape], reason: "prediction and target must match").description)
+    requireSameShape("mse", prediction.shape, target.shape)
     let diff = prediction.value - target
     let n = Scalar(diff.count)
     let loss = diff.withUnsafeBufferPointer { d in

@@ -80,8 +80,7 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     }
 
     public override var state: [String: [Tensor<Scalar>?]] {
-        ["exp_avg": firstMoments.tensors, "exp_avg_sq": secondMoments.tensors,
-         "max_exp_avg_sq": amsgrad ? maxSecondMoments.tensors : []]
+        ["exp_avg": firstMoments.tensors, "exp_avg_sq": secondMoments.tensors, "max_exp_avg_sq": maxSecondMoments.tensors]
     }
 }
 

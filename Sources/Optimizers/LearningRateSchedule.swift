@@ -9,12 +9,29 @@ public protocol LearningRateSchedule: Sendable {
     mutating func step(metric: Double?) -> Double
 }
 
+/// A schedule whose rate is a closed-form function of the epoch count (PyTorch's `last_epoch`).
+public protocol EpochSchedule: LearningRateSchedule {
+    /// Epochs completed; set it to resume a run.
+    var epoch: Int { get set }
+    /// The rate after `epoch` completed epochs.
+    func learningRate(atEpoch epoch: Int) -> Double
+}
+
+extension EpochSchedule {
+    public var learningRate: Double { learningRate(atEpoch: epoch) }
+
+    public mutating func step(metric: Double?) -> Double {
+        epoch += 1
+        return learningRate
+    }
+}
+
 /// `lr = base · γ^⌊epoch / stepSize⌋` (PyTorch `StepLR`).
-public struct StepDecay: LearningRateSchedule {
+public struct StepDecay: EpochSchedule {
     public let baseLearningRate: Double
     public let stepSize: Int
     public let gamma: Double
-    public private(set) var epoch = 0
+    public var epoch = 0
 
     public init(baseLearningRate: Double, stepSize: Int, gamma: Double = 0.1) throws(HyperparameterError) {
         try HyperparameterError.check(stepSize > 0, "step schedule", "step_size", "a positive integer", Double(stepSize))
@@ -24,19 +41,14 @@ public struct StepDecay: LearningRateSchedule {
         self.gamma = gamma
     }
 
-    public var learningRate: Double { baseLearningRate * Double.pow(gamma, Double(epoch / stepSize)) }
-
-    public mutating func step(metric: Double?) -> Double {
-        epoch += 1
-        return learningRate
-    }
+    public func learningRate(atEpoch epoch: Int) -> Double { baseLearningRate * Double.pow(gamma, Double(epoch / stepSize)) }
 }
 
 /// `lr = base · γ^epoch` (PyTorch `ExponentialLR`).
-public struct ExponentialDecay: LearningRateSchedule {
+public struct ExponentialDecay: EpochSchedule {
     public let baseLearningRate: Double
     public let gamma: Double
-    public private(set) var epoch = 0
+    public var epoch = 0
 
     public init(baseLearningRate: Double, gamma: Double) throws(HyperparameterError) {
         try HyperparameterError.check(gamma > 0, "exponential schedule", "gamma", "> 0", gamma)
@@ -44,21 +56,16 @@ public struct ExponentialDecay: LearningRateSchedule {
         self.gamma = gamma
     }
 
-    public var learningRate: Double { baseLearningRate * Double.pow(gamma, Double(epoch)) }
-
-    public mutating func step(metric: Double?) -> Double {
-        epoch += 1
-        return learningRate
-    }
+    public func learningRate(atEpoch epoch: Int) -> Double { baseLearningRate * Double.pow(gamma, Double(epoch)) }
 }
 
 /// `lr = η_min + (base − η_min)(1 + cos(π·epoch / T_max)) / 2` (PyTorch `CosineAnnealingLR`,
 /// its closed form; Loshchilov & Hutter 2017).
-public struct CosineAnnealing: LearningRateSchedule {
+public struct CosineAnnealing: EpochSchedule {
     public let baseLearningRate: Double
     public let tMax: Int
     public let minimumLearningRate: Double
-    public private(set) var epoch = 0
+    public var epoch = 0
 
     public init(baseLearningRate: Double, tMax: Int, minimumLearningRate: Double = 0) throws(HyperparameterError) {
         try HyperparameterError.check(tMax > 0, "cosine schedule", "t_max", "a positive integer", Double(tMax))
@@ -68,14 +75,9 @@ public struct CosineAnnealing: LearningRateSchedule {
         self.minimumLearningRate = minimumLearningRate
     }
 
-    public var learningRate: Double {
+    public func learningRate(atEpoch epoch: Int) -> Double {
         minimumLearningRate
             + (baseLearningRate - minimumLearningRate) * (1 + Double.cos(.pi * Double(epoch) / Double(tMax))) / 2
-    }
-
-    public mutating func step(metric: Double?) -> Double {
-        epoch += 1
-        return learningRate
     }
 }
 

@@ -68,6 +68,11 @@ struct StateBuffers<Scalar: TensorScalar> {
         return buffers[index]!.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// Like `with`, but passes nil (and creates nothing) when `needed` is false.
+    mutating func with<R>(_ index: Int, if needed: Bool, _ body: (UnsafeMutableBufferPointer<Scalar>?) -> R) -> R {
+        needed ? with(index) { body($0) } : body(nil)
+    }
+
     /// The buffers as tensors, for `Optimizer.state`.
     var tensors: [Tensor<Scalar>?] {
         zip(buffers, shapes).map { buffer, shape in buffer.map { Tensor(shape: shape, scalars: $0) } }

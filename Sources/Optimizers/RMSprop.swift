@@ -42,19 +42,17 @@ public final class RMSprop<Scalar: TensorScalar>: Optimizer<Scalar> {
         let wd = Scalar(weightDecay), mu = Scalar(momentum)
         value.updating(with: gradient) { p, g in
             squareAverages.with(index) { v in
-                gradientAverages.with(index) { m in
-                    momentumBuffers.with(index) { b in
+                gradientAverages.with(index, if: centered) { m in
+                    momentumBuffers.with(index, if: mu > 0) { b in
                         for i in 0..<p.count {
                             let d = g[i] + wd * p[i]
                             v[i] = a * v[i] + (1 - a) * d * d
-                            var denominator: Scalar
-                            if centered {
+                            var denominator = v[i].squareRoot() + eps
+                            if let m {
                                 m[i] += (1 - a) * (d - m[i])
                                 denominator = (v[i] - m[i] * m[i]).squareRoot() + eps
-                            } else {
-                                denominator = v[i].squareRoot() + eps
                             }
-                            if mu > 0 {
+                            if let b {
                                 b[i] = mu * b[i] + d / denominator
                                 p[i] -= lr * b[i]
                             } else {
@@ -68,7 +66,6 @@ public final class RMSprop<Scalar: TensorScalar>: Optimizer<Scalar> {
     }
 
     public override var state: [String: [Tensor<Scalar>?]] {
-        ["square_avg": squareAverages.tensors, "grad_avg": centered ? gradientAverages.tensors : [],
-         "momentum_buffer": momentum > 0 ? momentumBuffers.tensors : []]
+        ["square_avg": squareAverages.tensors, "grad_avg": gradientAverages.tensors, "momentum_buffer": momentumBuffers.tensors]
     }
 }

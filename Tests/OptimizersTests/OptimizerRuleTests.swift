@@ -55,3 +55,19 @@ final class OptimizerRuleTests: XCTestCase {
         XCTAssertNil(optimizer.state["exp_avg"]![1])
     }
 }
+
+final class OptimizerStateTests: XCTestCase {
+    func testRMSpropCreatesOnlyTheBuffersItUses() throws {
+        let w = Variable(Tensor<Double>([1, 2]), requiresGrad: true)
+        let plain = try RMSprop(parameters: [w])
+        w.grad = Tensor([0.1, 0.2])
+        plain.step()
+        XCTAssertNotNil(plain.state["square_avg"]![0])
+        XCTAssertNil(plain.state["grad_avg"]![0])
+        XCTAssertNil(plain.state["momentum_buffer"]![0])
+        let full = try RMSprop(parameters: [w], momentum: 0.5, centered: true)
+        full.step()
+        XCTAssertNotNil(full.state["grad_avg"]![0])
+        XCTAssertNotNil(full.state["momentum_buffer"]![0])
+    }
+}
