@@ -6,6 +6,10 @@ import TensorCore
 public indirect enum LayerSpec: Equatable, Sendable {
     case linear(inFeatures: Int, outFeatures: Int, bias: Bool)
     case activation(Activation)
+    case batchNorm1d(features: Int, epsilon: Double, momentum: Double)
+    case layerNorm(features: Int, epsilon: Double)
+    case residual(body: [LayerSpec])
+    case dropout(probability: Double)
     /// A layer type GradGuard does not build yet (kept so a runner can say which).
     case unsupported(type: String)
 }
@@ -21,13 +25,21 @@ public enum ModelBuildError: Error, CustomStringConvertible, Equatable {
         case .invalid(let index, let reason): "model[\(index)]: \(reason)"
         }
     }
+
+    /// The same error inside the body of layer `outer` (`model[1].body[0]: …`).
+    func nested(in outer: Int) -> ModelBuildError {
+        switch self {
+        case .unsupported(let layer, _): .unsupported(layer: layer, index: outer)
+        case .invalid(let index, let reason): .invalid(index: outer, reason: "body[\(index)]: \(reason)")
+        }
+    }
 }
 
 extension LayerSpec: Decodable {
     private enum Keys: String, CodingKey {
         case type, `in`, out, bias
         case negativeSlope = "negative_slope"
-        case alpha
+        case alpha, features, eps, momentum, body, p
     }
 
     public init(from decoder: any Decoder) throws {
@@ -49,6 +61,15 @@ extension LayerSpec: Decodable {
         case "leaky_relu":
             self = .activation(.leakyReLU(negativeSlope: try c.decodeIfPresent(Double.self, forKey: .negativeSlope) ?? 0.01))
         case "elu": self = .activation(.elu(alpha: try c.decodeIfPresent(Double.self, forKey: .alpha) ?? 1))
+        case "batchnorm1d":
+            self = .batchNorm1d(features: try c.decode(Int.self, forKey: .features),
+                                epsilon: try c.decodeIfPresent(Double.self, forKey: .eps) ?? 1e-5,
+                                momentum: try c.decodeIfPresent(Double.self, forKey: .momentum) ?? 0.1)
+        case "layernorm":
+            self = .layerNorm(features: try c.decode(Int.self, forKey: .features),
+                              epsilon: try c.decodeIfPresent(Double.self, forKey: .eps) ?? 1e-5)
+        case "residual": self = .residual(body: try c.decode([LayerSpec].self, forKey: .body))
+        case "dropout": self = .dropout(probability: try c.decodeIfPresent(Double.self, forKey: .p) ?? 0.5)
         default: self = .unsupported(type: type)
         }
     }
@@ -67,6 +88,23 @@ extension LayerSpec: Decodable {
                 layers.append(Linear(inFeatures, outFeatures, bias: bias, using: &rng))
             case .activation(let f):
                 layers.append(ActivationLayer(f))
+            case .batchNorm1d(let features, let eps, let momentum):
+                guard features > 0, eps > 0, (0...1).contains(momentum) else {
+                    throw .invalid(index: index, reason: "batchnorm1d needs features > 0, eps > 0 and momentum in [0, 1]")
+                }
+                layers.append(BatchNorm1d(features: features, epsilon: eps, momentum: momentum))
+            case .layerNorm(let features, let eps):
+                guard features > 0, eps > 0 else { throw .invalid(index: index, reason: "layernorm needs features > 0 and eps > 0") }
+                layers.append(LayerNorm(features: features, epsilon: eps))
+            case .residual(let body):
+                do {
+                    layers.append(Residual(try buildModel(body, using: &rng) as Sequential<Scalar>))
+                } catch {
+                    throw error.nested(in: index)
+                }
+            case .dropout(let p):
+                guard (0...1).contains(p) else { throw .invalid(index: index, reason: "dropout p must be in [0, 1], got \(p)") }
+                layers.append(Dropout(probability: p, seed: rng.next()))
             case .unsupported(let type):
                 throw .unsupported(layer: type, index: index)
             }

@@ -26,6 +26,9 @@ open class Module<Scalar: TensorScalar> {
     /// Parameters owned directly by this module, with local names (`"weight"`, `"bias"`).
     open var localParameters: [(name: String, variable: Variable<Scalar>)] { [] }
 
+    /// Buffers owned directly by this module, with local names (`"running_mean"`).
+    open var localBuffers: [(name: String, buffer: Buffer<Scalar>)] { [] }
+
     /// Child modules with local names (`"0"`, `"1"`, `"body"`).
     open var children: [(name: String, module: Module<Scalar>)] { [] }
 
@@ -76,6 +79,13 @@ open class Module<Scalar: TensorScalar> {
     public func namedParameters() -> [(name: String, variable: Variable<Scalar>)] {
         namedModules().flatMap { path, module in
             module.localParameters.map { (path.isEmpty ? $0.name : path + "." + $0.name, $0.variable) }
+        }
+    }
+
+    /// Every buffer by `state_dict` name (`"1.running_mean"`).
+    public func namedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
+        namedModules().flatMap { path, module in
+            module.localBuffers.map { (path.isEmpty ? $0.name : path + "." + $0.name, $0.buffer) }
         }
     }
 

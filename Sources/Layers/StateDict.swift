@@ -17,30 +17,35 @@ public enum StateDictError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Module {
-    /// Every parameter's value by PyTorch `state_dict` name.
+    /// Every parameter's and buffer's value by PyTorch `state_dict` name.
     public func stateDict() -> [String: Tensor<Scalar>] {
-        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.variable.value) })
+        Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.name, $0.variable.value) }
+            + namedBuffers().map { ($0.name, $0.buffer.value) })
     }
 
-    /// Sets parameters from a name → tensor map (any scalar type; converted). With `strict`
-    /// (the default), missing and unexpected names are errors, as in PyTorch. Nothing is
-    /// changed unless every entry fits.
+    /// Sets parameters and buffers from a name → tensor map (any scalar type; converted). With
+    /// `strict` (the default), a missing parameter or an unexpected name is an error, as in
+    /// PyTorch; a missing buffer keeps its value (files written before training have none).
+    /// Nothing is changed unless every entry fits.
     public func loadStateDict<Other: TensorScalar>(_ state: [String: Tensor<Other>], strict: Bool = true) throws(StateDictError) {
         let named = namedParameters()
-        let names = Set(named.map(\.name))
+        let buffers = namedBuffers()
+        let names = Set(named.map(\.name) + buffers.map(\.name))
         if strict {
             let missing = named.map(\.name).filter { state[$0] == nil }
             if !missing.isEmpty { throw .missingKeys(missing) }
             let unexpected = state.keys.filter { !names.contains($0) }.sorted()
             if !unexpected.isEmpty { throw .unexpectedKeys(unexpected) }
         }
-        for (name, variable) in named {
-            if let t = state[name], t.shape != variable.shape {
-                throw .shapeMismatch(name: name, expected: variable.shape, got: t.shape)
-            }
+        let shapes = named.map { ($0.name, $0.variable.shape) } + buffers.map { ($0.name, $0.buffer.value.shape) }
+        for (name, shape) in shapes {
+            if let t = state[name], t.shape != shape { throw .shapeMismatch(name: name, expected: shape, got: t.shape) }
         }
         for (name, variable) in named {
             if let t = state[name] { variable.value = Tensor<Scalar>(t) }
+        }
+        for (name, buffer) in buffers {
+            if let t = state[name] { buffer.value = Tensor<Scalar>(t) }
         }
     }
 }
