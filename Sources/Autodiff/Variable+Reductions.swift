@@ -17,16 +17,22 @@ extension Variable {
     @inlinable
     public func sum(alongAxes axes: [Int], keepingDims: Bool = false) -> Variable {
         let s = shape
-        let kept = value.sum(alongAxes: axes, keepingDims: true).shape
-        return Variable.operation(value.sum(alongAxes: axes, keepingDims: keepingDims), inputs: [self]) { g in
-            [g.reshaped(kept).broadcast(to: s)]
-        }
+        let kept = value.sum(alongAxes: axes, keepingDims: true)
+        let result = keepingDims ? kept : kept.reshaped(Variable.shape(s, without: axes))
+        return Variable.operation(result, inputs: [self]) { g in [g.reshaped(kept.shape).broadcast(to: s)] }
+    }
+
+    /// `shape` with `axes` (negative counting from the end) removed.
+    @inlinable
+    static func shape(_ shape: [Int], without axes: [Int]) -> [Int] {
+        let dropped = Set(axes.map { $0 < 0 ? $0 + shape.count : $0 })
+        return shape.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
     /// The mean over `axes`.
     @inlinable
     public func mean(alongAxes axes: [Int], keepingDims: Bool = false) -> Variable {
-        let n = value.count / Swift.max(value.sum(alongAxes: axes, keepingDims: true).count, 1)
+        let n = value.count / Swift.max(Tensor<Scalar>.elementCount(Variable.shape(shape, without: axes)), 1)
         return sum(alongAxes: axes, keepingDims: keepingDims) / Scalar(n)
     }
 

@@ -36,8 +36,7 @@ public final class BatchNorm1d<Scalar: TensorScalar>: Module<Scalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        precondition(input.shape.count == 2 && input.shape[1] == features,
-                     ShapeError(operation: summary, shapes: [input.shape, [features]], reason: "input must be [batch, \(features)]").description)
+        shapePrecondition { try checkFeatureInput(summary, input.shape, features: features) }
         guard isTraining else {
             let inverseStd = runningVariance.value.map { 1 / ($0 + Scalar(epsilon)).squareRoot() }
             return (input - Variable(runningMean.value)) * Variable(inverseStd) * weight + bias
@@ -60,9 +59,7 @@ public final class BatchNorm1d<Scalar: TensorScalar>: Module<Scalar> {
     }
 
     public override func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
-        guard inputShape.count == 2, inputShape[1] == features else {
-            throw ShapeError(operation: summary, shapes: [inputShape, [features]], reason: "input must be [batch, \(features)]")
-        }
+        try checkFeatureInput(summary, inputShape, features: features)
         return inputShape
     }
 

@@ -25,17 +25,14 @@ public final class LayerNorm<Scalar: TensorScalar>: Module<Scalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        precondition(input.shape.count == 2 && input.shape[1] == features,
-                     ShapeError(operation: summary, shapes: [input.shape, [features]], reason: "input must be [batch, \(features)]").description)
+        shapePrecondition { try checkFeatureInput(summary, input.shape, features: features) }
         return input.normalized(alongAxis: 1, epsilon: epsilon).0 * weight + bias
     }
 
     public override var localParameters: [(name: String, variable: Variable<Scalar>)] { [("weight", weight), ("bias", bias)] }
 
     public override func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
-        guard inputShape.count == 2, inputShape[1] == features else {
-            throw ShapeError(operation: summary, shapes: [inputShape, [features]], reason: "input must be [batch, \(features)]")
-        }
+        try checkFeatureInput(summary, inputShape, features: features)
         return inputShape
     }
 

@@ -112,6 +112,8 @@ public final class Trainer<Scalar: TensorScalar> {
 
     /// Correct predictions in a batch: argmax against class indices (cross-entropy), or the
     /// logit's sign against 0/1 targets (BCE); nil for regression.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func correctPredictions(_ loss: Loss, _ output: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Int? {
         switch loss {
         case .mse: return nil
