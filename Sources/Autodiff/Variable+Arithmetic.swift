@@ -70,15 +70,7 @@ extension Variable {
             precondition(
                 b.shape == [w.shape[0]],
                 ShapeError(operation: "linear", shapes: [w.shape, b.shape], reason: "bias must be [out]").description)
-            let bv = b.value
-            out.withUnsafeMutableBufferPointer { o in
-                bv.withUnsafeBufferPointer { pb in
-                    let n = pb.count
-                    for row in 0..<(o.count / Swift.max(n, 1)) {
-                        for j in 0..<n { o[row * n + j] += pb[j] }
-                    }
-                }
-            }
+            out.addToEveryRow(b.value)
         }
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         let hasBias = bias != nil, needsInputGrad = x.requiresGrad

@@ -63,7 +63,7 @@ public struct ElementwiseBenchmark: Sendable {
                     handWritten { src, out in
                         for i in 0..<src.count {
                             let x = src[i]
-                            if x >= 0 { out[i] = 1 / (1 + Float.exp(-x)) } else { let e = Float.exp(x); out[i] = e / (1 + e) }
+                            out[i] = Float.kernelSigmoid(x)
                         }
                     }
                 }),

@@ -35,6 +35,10 @@ public enum Initializer: Sendable, Equatable, Hashable {
         return .uniform(low: -bound, high: bound)
     }
 
+    /// PyTorch's default for every `nn.RNN` / `nn.LSTM` / `nn.GRU` weight and bias:
+    /// U(±1/√hidden).
+    public static func pytorchRecurrent(hidden: Int) -> Initializer { pytorchLinearBias(fanIn: hidden) }
+
     /// `(fanIn, fanOut)` of a weight shape (PyTorch `_calculate_fan_in_and_fan_out`; a 1-D
     /// shape counts as both).
     public static func fans(of shape: [Int]) -> (fanIn: Int, fanOut: Int) {

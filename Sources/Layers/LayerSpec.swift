@@ -10,6 +10,9 @@ public indirect enum LayerSpec: Equatable, Sendable {
     case layerNorm(features: Int, epsilon: Double)
     case residual(body: [LayerSpec])
     case dropout(probability: Double)
+    /// `rnn` (`nonlinearity` tanh or relu), `lstm`, `gru`: batch-first, output the last step's
+    /// h unless `return_sequences` is true (a GradGuard key; PyTorch returns both).
+    case recurrent(cell: RecurrentCell, inputSize: Int, hiddenSize: Int, returnsSequences: Bool)
     /// A layer type GradGuard does not build yet (kept so a runner can say which).
     case unsupported(type: String)
 }
@@ -40,6 +43,8 @@ extension LayerSpec: Decodable {
         case type, `in`, out, bias
         case negativeSlope = "negative_slope"
         case alpha, features, eps, momentum, body, p
+        case input, hidden, nonlinearity
+        case returnSequences = "return_sequences"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +75,22 @@ extension LayerSpec: Decodable {
                               epsilon: try c.decodeIfPresent(Double.self, forKey: .eps) ?? 1e-5)
         case "residual": self = .residual(body: try c.decode([LayerSpec].self, forKey: .body))
         case "dropout": self = .dropout(probability: try c.decodeIfPresent(Double.self, forKey: .p) ?? 0.5)
+        case "rnn", "lstm", "gru":
+            let cell: RecurrentCell
+            switch type {
+            case "lstm": cell = .lstm
+            case "gru": cell = .gru
+            default:
+                let name = try c.decodeIfPresent(String.self, forKey: .nonlinearity) ?? "tanh"
+                guard name == "tanh" || name == "relu" else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .nonlinearity, in: c, debugDescription: "rnn nonlinearity must be \"tanh\" or \"relu\", got \"\(name)\"")
+                }
+                cell = .rnn(nonlinearity: name == "relu" ? .relu : .tanh)
+            }
+            self = .recurrent(cell: cell, inputSize: try c.decode(Int.self, forKey: .input),
+                              hiddenSize: try c.decode(Int.self, forKey: .hidden),
+                              returnsSequences: try c.decodeIfPresent(Bool.self, forKey: .returnSequences) ?? false)
         default: self = .unsupported(type: type)
         }
     }
@@ -105,6 +126,13 @@ extension LayerSpec: Decodable {
             case .dropout(let p):
                 guard (0...1).contains(p) else { throw .invalid(index: index, reason: "dropout p must be in [0, 1], got \(p)") }
                 layers.append(Dropout(probability: p, seed: rng.next()))
+            case .recurrent(let cell, let inputSize, let hiddenSize, let returnsSequences):
+                guard inputSize > 0, hiddenSize > 0 else {
+                    throw .invalid(index: index, reason: "\(cell.name) sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
+                }
+                layers.append(RecurrentLayer(
+                    cell: cell, inputSize: inputSize, hiddenSize: hiddenSize, bias: true, returnsSequences: returnsSequences,
+                    inputWeightInitializer: nil, recurrentWeightInitializer: nil, biasInitializer: nil, using: &rng))
             case .unsupported(let type):
                 throw .unsupported(layer: type, index: index)
             }

@@ -58,16 +58,13 @@ public enum Activation: Sendable, Equatable, Hashable {
         }
     }
 
-    /// f(x) for one value.
+    /// f(x) for one value (sigmoid and tanh through `KernelMath`: vectorised for `Float`).
     @inlinable @inline(__always)
     public func value<T: TensorScalar>(_ x: T) -> T {
         switch self {
         case .identity: return x
-        case .sigmoid:
-            if x >= 0 { return 1 / (1 + .exp(-x)) }
-            let e = T.exp(x)
-            return e / (1 + e)
-        case .tanh: return .tanh(x)
+        case .sigmoid: return T.kernelSigmoid(x)
+        case .tanh: return T.kernelTanh(x)
         case .relu: return x > 0 ? x : 0
         case .leakyReLU(let s): return x > 0 ? x : T(s) * x
         case .elu(let a): return x > 0 ? x : T(a) * .expMinusOne(x)

@@ -5,7 +5,7 @@ import RealModule
 ///
 /// Elementary functions (`exp`, `log`, `tanh`, `erf`, …) come from swift-numerics' `Real`;
 /// matrix multiplication goes to OpenBLAS (`cblas_sgemm` / `cblas_dgemm`).
-public protocol TensorScalar: BinaryFloatingPoint, Real, Codable, Sendable, CustomStringConvertible
+public protocol TensorScalar: BinaryFloatingPoint, Real, KernelMath, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// Row-major GEMM: `C = alpha · op(A) · op(B) + beta · C`, where `op(A)` is `m × k`,
     /// `op(B)` is `k × n`, and `lda`, `ldb`, `ldc` are the row strides of the stored matrices.

@@ -1,0 +1,71 @@
+import TensorCore
+
+/// The Elman RNN's recurrence, `h_t = f(P_t + h_{t−1} · W_hhᵀ)` where `P_t` already holds
+/// `x_t · W_ihᵀ + b_ih + b_hh`, and its back-propagation through time.
+enum RNNKernel {
+    static func forward<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, preactivations: Tensor<Scalar>, weightHH: Tensor<Scalar>, nonlinearity f: Activation
+    ) -> RecurrentTape<Scalar> {
+        var pre = preactivations
+        let hidden = weightHH.withUnsafeBufferPointer { w in
+            pre.withUnsafeMutableBufferPointer { p in
+                Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { h in
+                    for t in 0..<d.steps {
+                        let block = t * d.hiddenBlock
+                        if t > 0 {
+                            RecurrentKernel.addRecurrentProduct(
+                                d, state: h.baseAddress! + block - d.hiddenBlock, weightHH: w.baseAddress!,
+                                into: p.baseAddress! + block, beta: 1)
+                        }
+                        switch f {
+                        case .relu: for k in block..<(block + d.hiddenBlock) { h[k] = p[k] > 0 ? p[k] : 0 }
+                        default: for k in block..<(block + d.hiddenBlock) { h[k] = Scalar.kernelTanh(p[k]) }
+                        }
+                    }
+                }
+            }
+        }
+        let empty = Tensor<Scalar>(zeros: [0])
+        return RecurrentTape(hidden: hidden, gates: empty, cell: empty, cellTanh: empty)
+    }
+
+    /// δ_t = ∂L/∂h_t ⊙ f′, read from h_t (tanh: 1 − h², relu: h > 0).
+    static func backward<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
+        weightHH: Tensor<Scalar>, nonlinearity f: Activation, trace: HiddenGradientTrace
+    ) -> RecurrentGateGradients<Scalar> {
+        var norms = [Double](repeating: 0, count: d.steps)
+        var dh = [Scalar](repeating: 0, count: d.hiddenBlock)
+        let delta = weightHH.withUnsafeBufferPointer { w in
+            tape.hidden.withUnsafeBufferPointer { h in
+                outputGrad.withUnsafeBufferPointer { og in
+                    dh.withUnsafeMutableBufferPointer { dh in
+                        Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
+                            for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                                RecurrentKernel.gatherHiddenGradient(
+                                    d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
+                                let block = t * d.hiddenBlock
+                                switch f {
+                                case .relu:
+                                    for k in 0..<d.hiddenBlock { delta[block + k] = h[block + k] > 0 ? dh[k] : 0 }
+                                default:
+                                    for k in 0..<d.hiddenBlock {
+                                        let y = h[block + k]
+                                        delta[block + k] = dh[k] * (1 - y * y)
+                                    }
+                                }
+                                if t > 0 {
+                                    RecurrentKernel.recurrentGradient(
+                                        d, delta: delta.baseAddress! + block, weightHH: w.baseAddress!,
+                                        into: dh.baseAddress!, beta: 0)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        trace.norms = norms
+        return RecurrentGateGradients(input: delta, recurrent: delta)
+    }
+}
