@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // GradGuard: train neural networks in Swift and keep their gradients healthy.
-// Modules follow the data flow: CBLAS → TensorCore → Autodiff → Initializers → Layers/Losses
+// Modules follow the data flow: CBLAS, CKernels → TensorCore → Autodiff → Initializers → Layers/Losses
 // → ReferenceCases → Benchmarks → GradGuard (umbrella) → gradguard (CLI).
 import PackageDescription
 
@@ -18,9 +18,10 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CKernels"),
         .target(
             name: "TensorCore",
-            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autodiff", dependencies: ["TensorCore"]),
         .target(name: "Initializers", dependencies: ["TensorCore"]),
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),

@@ -52,7 +52,7 @@ extension Tensor {
             Tensor(shape: outShape) { out in
                 for (r, i) in indices.enumerated() {
                     precondition(i >= 0 && i < shape[0], "rows: index \(i) out of range for \(shape[0]) rows")
-                    for j in 0..<width { out[r * width + j] = src[i * width + j] }
+                    (out.baseAddress! + r * width).update(from: src.baseAddress! + i * width, count: width)
                 }
             }
         }

@@ -5,7 +5,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self])
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,6 +63,32 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             let ms = try Seed001Benchmark.run(steps: steps, repeats: repeats)
             print(String(format: "seed001 GradGuard: %.4f ms/step (%d steps, median of %d runs)", ms, steps, repeats))
+        }
+    }
+
+    struct RecurrentCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recurrent",
+            abstract: "ms per training step of W4 (LSTM) and W5 (tanh RNN) (compare: benchmarks/recurrent.sh).")
+
+        @Argument(help: "lstm (W4), rnn (W5); both when omitted.") var workloads: [String] = []
+        @Option(help: "Steps per timed run.") var steps = 20
+        @Option(help: "Timed runs (median reported).") var repeats = 5
+
+        func validate() throws {
+            guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
+            for w in workloads where RecurrentBenchmark.Workload(rawValue: w) == nil {
+                throw ValidationError("unknown workload '\(w)': use lstm or rnn")
+            }
+        }
+
+        func run() throws {
+            let chosen = workloads.isEmpty ? RecurrentBenchmark.Workload.allCases : workloads.compactMap { .init(rawValue: $0) }
+            for workload in chosen {
+                let ms = try RecurrentBenchmark.run(workload, steps: steps, repeats: repeats)
+                print(String(format: "%@ GradGuard: %.3f ms/step (%d steps, median of %d runs)",
+                             workload.label as NSString, ms, steps, repeats))
+            }
         }
     }
 }

@@ -11,34 +11,41 @@ enum GRUKernel {
         let n = d.hidden, width = 3 * d.hidden
         var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, n])
         var candidateHidden = hidden  // W_hn h_{t−1} + b_hn per step
-        var recurrentPart = [Scalar](repeating: 0, count: d.gateBlock)
+        var recurrentPart = Tensor<Scalar>(zeros: [d.batch, width])
         let bias = biasHH ?? Tensor(zeros: [width])
+        let zero = Tensor<Scalar>(zeros: [n])
         weightHH.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { bias in
-                gates.withUnsafeMutableBufferPointer { g in
-                    hidden.withUnsafeMutableBufferPointer { h in
-                        candidateHidden.withUnsafeMutableBufferPointer { hn in
-                            recurrentPart.withUnsafeMutableBufferPointer { hw in
-                                for t in 0..<d.steps {
-                                    let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                    if t > 0 {
-                                        RecurrentKernel.addRecurrentProduct(
-                                            d, state: h.baseAddress! + stateBase - d.hiddenBlock, weightHH: w.baseAddress!,
-                                            into: hw.baseAddress!, beta: 0)
-                                    }
-                                    for b in 0..<d.batch {
-                                        let row = gateBase + b * width, s = stateBase + b * n, local = b * width
-                                        for j in 0..<n {
-                                            let r = Scalar.kernelSigmoid(g[row + j] + hw[local + j] + bias[j])
-                                            let z = Scalar.kernelSigmoid(g[row + n + j] + hw[local + n + j] + bias[n + j])
-                                            let candidate = hw[local + 2 * n + j] + bias[2 * n + j]
-                                            let newState = Scalar.kernelTanh(g[row + 2 * n + j] + r * candidate)
-                                            let previous: Scalar = t > 0 ? h[s + j - d.hiddenBlock] : 0
-                                            h[s + j] = (1 - z) * newState + z * previous
-                                            g[row + j] = r
-                                            g[row + n + j] = z
-                                            g[row + 2 * n + j] = newState
-                                            hn[s + j] = candidate
+                zero.withUnsafeBufferPointer { zero in
+                    gates.withUnsafeMutableBufferPointer { g in
+                        hidden.withUnsafeMutableBufferPointer { h in
+                            candidateHidden.withUnsafeMutableBufferPointer { hn in
+                                recurrentPart.withUnsafeMutableBufferPointer { hw in
+                                    for t in 0..<d.steps {
+                                        let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
+                                        if t > 0 {
+                                            RecurrentKernel.addRecurrentProduct(
+                                                d, state: h.baseAddress! + stateBase - d.hiddenBlock, weightHH: w.baseAddress!,
+                                                into: hw.baseAddress!, beta: 0)
+                                        }
+                                        let (br, bz, bn) = (bias.baseAddress!, bias.baseAddress! + n, bias.baseAddress! + 2 * n)
+                                        for b in 0..<d.batch {
+                                            let r = g.baseAddress! + gateBase + b * width
+                                            let (z, cand) = (r + n, r + 2 * n)
+                                            let hr = hw.baseAddress! + b * width
+                                            let (hz, hc) = (hr + n, hr + 2 * n)
+                                            let s = stateBase + b * n
+                                            let (hNew, hnRow) = (h.baseAddress! + s, hn.baseAddress! + s)
+                                            let hOld = t > 0 ? UnsafePointer(hNew - d.hiddenBlock) : zero.baseAddress!
+                                            for j in 0..<n {
+                                                r[j] += hr[j] + br[j]
+                                                z[j] += hz[j] + bz[j]
+                                                hnRow[j] = hc[j] + bn[j]
+                                            }
+                                            Scalar.vectorSigmoid(r, into: r, count: 2 * n)  // r and z are adjacent
+                                            for j in 0..<n { cand[j] += r[j] * hnRow[j] }
+                                            Scalar.vectorTanh(cand, into: cand, count: n)
+                                            for j in 0..<n { hNew[j] = (1 - z[j]) * cand[j] + z[j] * hOld[j] }
                                         }
                                     }
                                 }
@@ -60,42 +67,52 @@ enum GRUKernel {
     ) -> RecurrentGateGradients<Scalar> {
         let n = d.hidden, width = 3 * d.hidden
         var norms = [Double](repeating: 0, count: d.steps)
-        var dh = [Scalar](repeating: 0, count: d.hiddenBlock)
+        var dh = Tensor<Scalar>(zeros: [d.batch, n])
         var recurrentDelta = Tensor<Scalar>(zeros: [d.steps * d.batch, width])
+        let zero = Tensor<Scalar>(zeros: [n])
         let inputDelta = weightHH.withUnsafeBufferPointer { w in
-            tape.gates.withUnsafeBufferPointer { g in
-                tape.hidden.withUnsafeBufferPointer { h in
-                    tape.cell.withUnsafeBufferPointer { hn in
-                        outputGrad.withUnsafeBufferPointer { og in
-                            dh.withUnsafeMutableBufferPointer { dh in
-                                recurrentDelta.withUnsafeMutableBufferPointer { rd in
-                                    Tensor<Scalar>(shape: [d.steps * d.batch, width]) { xd in
-                                        for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                            RecurrentKernel.gatherHiddenGradient(
-                                                d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                            let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                            for b in 0..<d.batch {
-                                                let row = gateBase + b * width, s = stateBase + b * n, local = b * n
-                                                for j in 0..<n {
-                                                    let r = g[row + j], z = g[row + n + j], newState = g[row + 2 * n + j]
-                                                    let previous: Scalar = t > 0 ? h[s + j - d.hiddenBlock] : 0
-                                                    let dhv = dh[local + j]
-                                                    let deltaN = dhv * (1 - z) * (1 - newState * newState)
-                                                    let deltaZ = dhv * (previous - newState) * z * (1 - z)
-                                                    let deltaR = deltaN * hn[s + j] * r * (1 - r)
-                                                    xd[row + j] = deltaR
-                                                    xd[row + n + j] = deltaZ
-                                                    xd[row + 2 * n + j] = deltaN
-                                                    rd[row + j] = deltaR
-                                                    rd[row + n + j] = deltaZ
-                                                    rd[row + 2 * n + j] = deltaN * r
-                                                    dh[local + j] = dhv * z
+            zero.withUnsafeBufferPointer { zero in
+                tape.gates.withUnsafeBufferPointer { g in
+                    tape.hidden.withUnsafeBufferPointer { h in
+                        tape.cell.withUnsafeBufferPointer { hn in
+                            outputGrad.withUnsafeBufferPointer { og in
+                                dh.withUnsafeMutableBufferPointer { dh in
+                                    recurrentDelta.withUnsafeMutableBufferPointer { rd in
+                                        Tensor<Scalar>(shape: [d.steps * d.batch, width]) { xd in
+                                            for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                                                RecurrentKernel.gatherHiddenGradient(
+                                                    d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
+                                                let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
+                                                for b in 0..<d.batch {
+                                                    let r = g.baseAddress! + gateBase + b * width
+                                                    let (z, cand) = (r + n, r + 2 * n)
+                                                    let xr = xd.baseAddress! + gateBase + b * width
+                                                    let (xz, xn) = (xr + n, xr + 2 * n)
+                                                    let rr = rd.baseAddress! + gateBase + b * width
+                                                    let (rz, rn) = (rr + n, rr + 2 * n)
+                                                    let s = stateBase + b * n
+                                                    let hnRow = hn.baseAddress! + s
+                                                    let hOld = t > 0 ? h.baseAddress! + s - d.hiddenBlock : zero.baseAddress!
+                                                    let dhRow = dh.baseAddress! + b * n
+                                                    for j in 0..<n {
+                                                        let dhv = dhRow[j]
+                                                        let deltaN = dhv * (1 - z[j]) * (1 - cand[j] * cand[j])
+                                                        let deltaZ = dhv * (hOld[j] - cand[j]) * z[j] * (1 - z[j])
+                                                        let deltaR = deltaN * hnRow[j] * r[j] * (1 - r[j])
+                                                        xr[j] = deltaR
+                                                        xz[j] = deltaZ
+                                                        xn[j] = deltaN
+                                                        rr[j] = deltaR
+                                                        rz[j] = deltaZ
+                                                        rn[j] = deltaN * r[j]
+                                                        dhRow[j] = dhv * z[j]
+                                                    }
                                                 }
-                                            }
-                                            if t > 0 {
-                                                RecurrentKernel.recurrentGradient(
-                                                    d, delta: rd.baseAddress! + gateBase, weightHH: w.baseAddress!,
-                                                    into: dh.baseAddress!, beta: 1)
+                                                if t > 0 {
+                                                    RecurrentKernel.recurrentGradient(
+                                                        d, delta: rd.baseAddress! + gateBase, weightHH: w.baseAddress!,
+                                                        into: dh.baseAddress!, beta: 1)
+                                                }
                                             }
                                         }
                                     }

@@ -2,7 +2,8 @@ import TensorCore
 
 /// The LSTM's recurrence (gates i, f, g, o as PyTorch stacks them) and its back-propagation
 /// through time. `P_t` already holds `x_t · W_ihᵀ + b_ih + b_hh`; one GEMM per step adds
-/// `h_{t−1} · W_hhᵀ` for all four gates.
+/// `h_{t−1} · W_hhᵀ` for all four gates. Inner loops index through row pointers so they
+/// vectorise (see `RecurrentKernel`).
 enum LSTMKernel {
     static func forward<Scalar: TensorScalar>(
         _ d: RecurrentDimensions, preactivations: Tensor<Scalar>, weightHH: Tensor<Scalar>
@@ -11,29 +12,32 @@ enum LSTMKernel {
         let n = d.hidden, width = 4 * d.hidden
         var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, n])
         var cell = hidden, cellTanh = hidden
+        let zero = Tensor<Scalar>(zeros: [n])
         weightHH.withUnsafeBufferPointer { w in
-            gates.withUnsafeMutableBufferPointer { g in
-                hidden.withUnsafeMutableBufferPointer { h in
-                    cell.withUnsafeMutableBufferPointer { c in
-                        cellTanh.withUnsafeMutableBufferPointer { tc in
-                            for t in 0..<d.steps {
-                                let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                if t > 0 {
-                                    RecurrentKernel.addRecurrentProduct(
-                                        d, state: h.baseAddress! + stateBase - d.hiddenBlock, weightHH: w.baseAddress!,
-                                        into: g.baseAddress! + gateBase, beta: 1)
-                                }
-                                for b in 0..<d.batch {
-                                    let row = gateBase + b * width, s = stateBase + b * n
-                                    for k in row..<(row + 2 * n) { g[k] = Scalar.kernelSigmoid(g[k]) }  // i, f
-                                    for k in (row + 2 * n)..<(row + 3 * n) { g[k] = Scalar.kernelTanh(g[k]) }  // g
-                                    for k in (row + 3 * n)..<(row + width) { g[k] = Scalar.kernelSigmoid(g[k]) }  // o
-                                    for j in 0..<n {
-                                        let previous: Scalar = t > 0 ? c[s + j - d.hiddenBlock] : 0
-                                        let value = g[row + n + j] * previous + g[row + j] * g[row + 2 * n + j]
-                                        c[s + j] = value
-                                        tc[s + j] = Scalar.kernelTanh(value)
-                                        h[s + j] = g[row + 3 * n + j] * tc[s + j]
+            zero.withUnsafeBufferPointer { zero in
+                gates.withUnsafeMutableBufferPointer { g in
+                    hidden.withUnsafeMutableBufferPointer { h in
+                        cell.withUnsafeMutableBufferPointer { c in
+                            cellTanh.withUnsafeMutableBufferPointer { tc in
+                                for t in 0..<d.steps {
+                                    let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
+                                    if t > 0 {
+                                        RecurrentKernel.addRecurrentProduct(
+                                            d, state: h.baseAddress! + stateBase - d.hiddenBlock, weightHH: w.baseAddress!,
+                                            into: g.baseAddress! + gateBase, beta: 1)
+                                    }
+                                    for b in 0..<d.batch {
+                                        let i = g.baseAddress! + gateBase + b * width
+                                        let (f, cg, o) = (i + n, i + 2 * n, i + 3 * n)
+                                        let s = stateBase + b * n
+                                        let (cNew, tNew, hNew) = (c.baseAddress! + s, tc.baseAddress! + s, h.baseAddress! + s)
+                                        let cOld = t > 0 ? UnsafePointer(cNew - d.hiddenBlock) : zero.baseAddress!
+                                        Scalar.vectorSigmoid(i, into: i, count: 2 * n)
+                                        Scalar.vectorTanh(cg, into: cg, count: n)
+                                        Scalar.vectorSigmoid(o, into: o, count: n)
+                                        for j in 0..<n { cNew[j] = f[j] * cOld[j] + i[j] * cg[j] }
+                                        Scalar.vectorTanh(cNew, into: tNew, count: n)
+                                        for j in 0..<n { hNew[j] = o[j] * tNew[j] }
                                     }
                                 }
                             }
@@ -54,39 +58,45 @@ enum LSTMKernel {
     ) -> RecurrentGateGradients<Scalar> {
         let n = d.hidden, width = 4 * d.hidden
         var norms = [Double](repeating: 0, count: d.steps)
-        var dh = [Scalar](repeating: 0, count: d.hiddenBlock), dc = dh
+        var dh = Tensor<Scalar>(zeros: [d.batch, n]), dc = dh
+        let zero = Tensor<Scalar>(zeros: [n])
         let delta = weightHH.withUnsafeBufferPointer { w in
-            tape.gates.withUnsafeBufferPointer { g in
-                tape.cell.withUnsafeBufferPointer { c in
-                    tape.cellTanh.withUnsafeBufferPointer { tc in
-                        outputGrad.withUnsafeBufferPointer { og in
-                            dh.withUnsafeMutableBufferPointer { dh in
-                                dc.withUnsafeMutableBufferPointer { dc in
-                                    Tensor<Scalar>(shape: [d.steps * d.batch, width]) { delta in
-                                        for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                            RecurrentKernel.gatherHiddenGradient(
-                                                d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                            let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                            for b in 0..<d.batch {
-                                                let row = gateBase + b * width, s = stateBase + b * n, local = b * n
-                                                for j in 0..<n {
-                                                    let i = g[row + j], f = g[row + n + j]
-                                                    let cg = g[row + 2 * n + j], o = g[row + 3 * n + j]
-                                                    let tanhC = tc[s + j]
-                                                    let previous: Scalar = t > 0 ? c[s + j - d.hiddenBlock] : 0
-                                                    let dhv = dh[local + j]
-                                                    let dcv = dc[local + j] + dhv * o * (1 - tanhC * tanhC)
-                                                    delta[row + j] = dcv * cg * i * (1 - i)
-                                                    delta[row + n + j] = dcv * previous * f * (1 - f)
-                                                    delta[row + 2 * n + j] = dcv * i * (1 - cg * cg)
-                                                    delta[row + 3 * n + j] = dhv * tanhC * o * (1 - o)
-                                                    dc[local + j] = dcv * f
+            zero.withUnsafeBufferPointer { zero in
+                tape.gates.withUnsafeBufferPointer { g in
+                    tape.cell.withUnsafeBufferPointer { c in
+                        tape.cellTanh.withUnsafeBufferPointer { tc in
+                            outputGrad.withUnsafeBufferPointer { og in
+                                dh.withUnsafeMutableBufferPointer { dh in
+                                    dc.withUnsafeMutableBufferPointer { dc in
+                                        Tensor<Scalar>(shape: [d.steps * d.batch, width]) { delta in
+                                            for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                                                RecurrentKernel.gatherHiddenGradient(
+                                                    d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
+                                                let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
+                                                for b in 0..<d.batch {
+                                                    let i = g.baseAddress! + gateBase + b * width
+                                                    let (f, cg, o) = (i + n, i + 2 * n, i + 3 * n)
+                                                    let di = delta.baseAddress! + gateBase + b * width
+                                                    let (df, dg, dO) = (di + n, di + 2 * n, di + 3 * n)
+                                                    let s = stateBase + b * n
+                                                    let tanhC = tc.baseAddress! + s
+                                                    let cOld = t > 0 ? c.baseAddress! + s - d.hiddenBlock : zero.baseAddress!
+                                                    let (dhRow, dcRow) = (dh.baseAddress! + b * n, dc.baseAddress! + b * n)
+                                                    for j in 0..<n {
+                                                        let dhv = dhRow[j]
+                                                        let dcv = dcRow[j] + dhv * o[j] * (1 - tanhC[j] * tanhC[j])
+                                                        di[j] = dcv * cg[j] * i[j] * (1 - i[j])
+                                                        df[j] = dcv * cOld[j] * f[j] * (1 - f[j])
+                                                        dg[j] = dcv * i[j] * (1 - cg[j] * cg[j])
+                                                        dO[j] = dhv * tanhC[j] * o[j] * (1 - o[j])
+                                                        dcRow[j] = dcv * f[j]
+                                                    }
                                                 }
-                                            }
-                                            if t > 0 {
-                                                RecurrentKernel.recurrentGradient(
-                                                    d, delta: delta.baseAddress! + gateBase, weightHH: w.baseAddress!,
-                                                    into: dh.baseAddress!, beta: 0)
+                                                if t > 0 {
+                                                    RecurrentKernel.recurrentGradient(
+                                                        d, delta: delta.baseAddress! + gateBase, weightHH: w.baseAddress!,
+                                                        into: dh.baseAddress!, beta: 0)
+                                                }
                                             }
                                         }
                                     }

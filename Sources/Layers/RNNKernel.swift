@@ -11,15 +11,14 @@ enum RNNKernel {
             pre.withUnsafeMutableBufferPointer { p in
                 Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { h in
                     for t in 0..<d.steps {
-                        let block = t * d.hiddenBlock
+                        let (source, target) = (p.baseAddress! + t * d.hiddenBlock, h.baseAddress! + t * d.hiddenBlock)
                         if t > 0 {
                             RecurrentKernel.addRecurrentProduct(
-                                d, state: h.baseAddress! + block - d.hiddenBlock, weightHH: w.baseAddress!,
-                                into: p.baseAddress! + block, beta: 1)
+                                d, state: target - d.hiddenBlock, weightHH: w.baseAddress!, into: source, beta: 1)
                         }
                         switch f {
-                        case .relu: for k in block..<(block + d.hiddenBlock) { h[k] = p[k] > 0 ? p[k] : 0 }
-                        default: for k in block..<(block + d.hiddenBlock) { h[k] = Scalar.kernelTanh(p[k]) }
+                        case .relu: for k in 0..<d.hiddenBlock { target[k] = source[k] > 0 ? source[k] : 0 }
+                        default: Scalar.vectorTanh(source, into: target, count: d.hiddenBlock)
                         }
                     }
                 }
@@ -35,7 +34,7 @@ enum RNNKernel {
         weightHH: Tensor<Scalar>, nonlinearity f: Activation, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
         var norms = [Double](repeating: 0, count: d.steps)
-        var dh = [Scalar](repeating: 0, count: d.hiddenBlock)
+        var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden])
         let delta = weightHH.withUnsafeBufferPointer { w in
             tape.hidden.withUnsafeBufferPointer { h in
                 outputGrad.withUnsafeBufferPointer { og in
@@ -44,20 +43,14 @@ enum RNNKernel {
                             for t in stride(from: d.steps - 1, through: 0, by: -1) {
                                 RecurrentKernel.gatherHiddenGradient(
                                     d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                let block = t * d.hiddenBlock
+                                let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
                                 switch f {
-                                case .relu:
-                                    for k in 0..<d.hiddenBlock { delta[block + k] = h[block + k] > 0 ? dh[k] : 0 }
-                                default:
-                                    for k in 0..<d.hiddenBlock {
-                                        let y = h[block + k]
-                                        delta[block + k] = dh[k] * (1 - y * y)
-                                    }
+                                case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
+                                default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
                                 }
                                 if t > 0 {
                                     RecurrentKernel.recurrentGradient(
-                                        d, delta: delta.baseAddress! + block, weightHH: w.baseAddress!,
-                                        into: dh.baseAddress!, beta: 0)
+                                        d, delta: target, weightHH: w.baseAddress!, into: dh.baseAddress!, beta: 0)
                                 }
                             }
                         }

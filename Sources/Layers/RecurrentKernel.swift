@@ -36,6 +36,9 @@ struct RecurrentGateGradients<Scalar: TensorScalar> {
 /// time step's input at once, one GEMM per step adds `h_{t−1} · W_hhᵀ` for all gates, and the
 /// backward pass (back-propagation through time, Werbos 1990) ends with one GEMM each for
 /// ∂W_ih, ∂W_hh and ∂x over all steps. Only the per-step recurrence is sequential.
+///
+/// Element loops index through per-row pointers (`row[j]`), never `buffer[base + j]`: the
+/// overflow check on `base + j` keeps LLVM from vectorising a loop.
 enum RecurrentKernel {
     /// The layer's output for batch-first `x` (`[batch, steps, input]`): the last step's h
     /// (`[batch, hidden]`) or, with `returnsSequences`, every h (`[batch, steps, hidden]`).
@@ -83,8 +86,12 @@ enum RecurrentKernel {
             let dWih = Tensor.matmul(grads.input, timeMajorX, transposeA: true)
             let dWhh = previousStateProduct(d, grads.recurrent, tape.hidden)
             var result: [Tensor<Scalar>?] = [dx, dWih, dWhh]
-            if hasBiasIH { result.append(grads.input.sum(alongAxes: [0])) }
-            if hasBiasHH { result.append(grads.recurrent.sum(alongAxes: [0])) }
+            let inputBiasGrad = hasBiasIH || hasBiasHH ? grads.input.sum(alongAxes: [0]) : nil
+            if hasBiasIH { result.append(inputBiasGrad) }
+            if hasBiasHH {
+                // RNN and LSTM add both biases to the same pre-activation: one column sum serves both.
+                result.append(cell == .gru ? grads.recurrent.sum(alongAxes: [0]) : inputBiasGrad)
+            }
             return result
         }
     }
@@ -138,8 +145,8 @@ enum RecurrentKernel {
         into dh: UnsafeMutableBufferPointer<Scalar>, norms: inout [Double]
     ) {
         if sequence {
-            let base = t * d.hiddenBlock
-            for k in 0..<d.hiddenBlock { dh[k] += outputGrad[base + k] }
+            let source = outputGrad.baseAddress! + t * d.hiddenBlock
+            for k in 0..<d.hiddenBlock { dh[k] += source[k] }
         } else if t == d.steps - 1 {
             for k in 0..<d.hiddenBlock { dh[k] += outputGrad[k] }
         }

@@ -58,13 +58,16 @@ public enum Activation: Sendable, Equatable, Hashable {
         }
     }
 
-    /// f(x) for one value (sigmoid and tanh through `KernelMath`: vectorised for `Float`).
+    /// f(x) for one value (libm; tensors take the vectorised `KernelMath` path for sigmoid and tanh).
     @inlinable @inline(__always)
     public func value<T: TensorScalar>(_ x: T) -> T {
         switch self {
         case .identity: return x
-        case .sigmoid: return T.kernelSigmoid(x)
-        case .tanh: return T.kernelTanh(x)
+        case .sigmoid:
+            if x >= 0 { return 1 / (1 + .exp(-x)) }
+            let e = T.exp(x)
+            return e / (1 + e)
+        case .tanh: return .tanh(x)
         case .relu: return x > 0 ? x : 0
         case .leakyReLU(let s): return x > 0 ? x : T(s) * x
         case .elu(let a): return x > 0 ? x : T(a) * .expMinusOne(x)
@@ -110,8 +113,8 @@ extension Tensor {
     public func applying(_ f: Activation) -> Tensor {
         switch f {
         case .identity: return self
-        case .sigmoid: return map { Activation.sigmoid.value($0) }
-        case .tanh: return map { Activation.tanh.value($0) }
+        case .sigmoid: return vectorMap(Scalar.vectorSigmoid)
+        case .tanh: return vectorMap(Scalar.vectorTanh)
         case .relu: return map { Activation.relu.value($0) }
         case .leakyReLU(let s): return map { Activation.leakyReLU(negativeSlope: s).value($0) }
         case .elu(let a): return map { Activation.elu(alpha: a).value($0) }
@@ -119,6 +122,16 @@ extension Tensor {
         case .gelu: return map { Activation.gelu.value($0) }
         case .softsign: return map { Activation.softsign.value($0) }
         case .softplus: return map { Activation.softplus.value($0) }
+        }
+    }
+
+    /// A whole-array kernel applied to a copy.
+    @inlinable @usableFromInline
+    func vectorMap(_ kernel: (UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> Tensor {
+        withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { out in
+                if let x = src.baseAddress, let y = out.baseAddress { kernel(x, y, src.count) }
+            }
         }
     }
 

@@ -95,9 +95,11 @@ extension Tensor {
                 if Array(shape.suffix(trimmed.count)) == trimmed {
                     // Reduce the leading dimensions: add each row into the result (bias gradients).
                     let inner = targetCount
+                    // Row pointers, not `src[base + j]`: the overflow check on `base + j` would stop
+                    // LLVM from vectorising the loop.
                     for row in 0..<(count / inner) {
-                        let base = row * inner
-                        for j in 0..<inner { dst[j] += src[base + j] }
+                        let source = src.baseAddress! + row * inner
+                        for j in 0..<inner { dst[j] += source[j] }
                     }
                 } else {
                     Tensor.forEachOffset(shape: shape, strides, strides) { i, t, _ in dst[t] += src[i] }

@@ -46,8 +46,8 @@ extension Tensor {
                         // Row broadcast: b repeats along a's leading dimensions (adding a bias).
                         let inner = b.count
                         for row in 0..<(out.count / Swift.max(inner, 1)) {
-                            let base = row * inner
-                            for j in 0..<inner { out[base + j] = f(pa[base + j], pb[j]) }
+                            let (o, x) = (out.baseAddress! + row * inner, pa.baseAddress! + row * inner)
+                            for j in 0..<inner { o[j] = f(x[j], pb[j]) }
                         }
                     } else {
                         let sa = alignedStrides(of: a.shape, to: shape)
@@ -135,7 +135,8 @@ extension Tensor {
         row.withUnsafeBufferPointer { r in
             withUnsafeMutableBufferPointer { p in
                 for i in 0..<(p.count / Swift.max(n, 1)) {
-                    for j in 0..<n { p[i * n + j] += r[j] }
+                    let target = p.baseAddress! + i * n
+                    for j in 0..<n { target[j] += r[j] }
                 }
             }
         }

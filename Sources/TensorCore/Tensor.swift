@@ -96,12 +96,14 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         try storage.withUnsafeBufferPointer(body)
     }
 
-    /// Mutable access to the storage (copies first if it is shared).
+    /// Mutable access to the storage (copies first if it is shared). The buffer is passed by
+    /// value, not `inout` as Array's is: a store through an `inout` buffer might change the
+    /// buffer itself, so LLVM reloads it every iteration and cannot vectorise the loop.
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(
-        _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
+        _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R
     ) rethrows -> R {
-        try storage.withUnsafeMutableBufferPointer(body)
+        try storage.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
     }
 
     /// The same elements with another shape of equal element count; `-1` infers one dimension.

@@ -33,7 +33,8 @@ public struct TrainingProgress: Sendable {
 }
 
 /// Trains a model in shuffled mini-batches: zero grads, forward, loss (+ L2), backward, clip,
-/// optimizer step, callbacks; the schedule steps once per epoch.
+/// optimizer step, callbacks; the schedule steps once per epoch. Creating one applies
+/// `AllocatorTuning.keepFreedMemory()` to the process.
 public final class Trainer<Scalar: TensorScalar> {
     public let model: Module<Scalar>
     public let loss: Loss
@@ -52,6 +53,7 @@ public final class Trainer<Scalar: TensorScalar> {
         l2: Double = 0, schedule: (any LearningRateSchedule)? = nil
     ) throws(HyperparameterError) {
         try HyperparameterError.check(l2 >= 0 && l2.isFinite, "training", "l2", "a finite number ≥ 0", l2)
+        AllocatorTuning.keepFreedMemory()
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
