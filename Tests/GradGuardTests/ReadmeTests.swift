@@ -34,4 +34,16 @@ final class ReadmeTests: XCTestCase {
         XCTAssertGreaterThan(history.epochAccuracies.last!, 0.9)
         print("README accuracy:", history.epochAccuracies.last!)
     }
+
+    func testRecurrentSnippet() {
+        var rng = RandomGenerator(seed: 0)
+        let rnn = RNN<Float>(2, 16, recurrentWeightInitializer: .orthogonal(gain: 0.5), using: &rng)
+        let lstm = LSTM<Float>(2, 16, using: &rng)
+        let x = Variable(Tensor<Float>.normal(shape: [8, 30, 2], using: &rng))
+        rnn(x).sum().backward()
+        lstm(x).sum().backward()
+        print("README hidden gradient norms at t = 0:", rnn.hiddenGradientNorms.first!, lstm.hiddenGradientNorms.first!)
+        XCTAssertLessThan(rnn.hiddenGradientNorms.first! * 100, lstm.hiddenGradientNorms.first!)
+        XCTAssertEqual(lstm.namedParameters().map(\.name), ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"])
+    }
 }
