@@ -19,6 +19,9 @@ let package = Package(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CKernels"),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "TensorCore",
             dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]),
@@ -27,7 +30,9 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
         .target(name: "Optimizers", dependencies: ["Autodiff"]),
-        .target(name: "Datasets", dependencies: ["TensorCore"]),
+        .target(
+            name: "Datasets", dependencies: ["TensorCore", "CZlib"],
+            resources: [.embedInCode("Resources/digits.csv.gz")]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),

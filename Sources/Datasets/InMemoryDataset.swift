@@ -58,3 +58,17 @@ extension Tensor {
         }
     }
 }
+
+extension InMemoryDataset {
+    /// A seeded random split into training and test sets: `testFraction` (in [0, 1)) of the
+    /// samples, rounded, go to the test set; both keep this dataset's shuffling setting.
+    public func split(testFraction: Double, using rng: inout RandomGenerator) -> (train: InMemoryDataset, test: InMemoryDataset) {
+        precondition(testFraction >= 0 && testFraction < 1, "split: test fraction must be in [0, 1), got \(testFraction)")
+        var order = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let testCount = Int((Double(count) * testFraction).rounded())
+        let test = Array(order.prefix(testCount)), train = Array(order.dropFirst(testCount))
+        return (InMemoryDataset(inputs: inputs.rows(train), targets: targets.rows(train), shuffles: shuffles),
+                InMemoryDataset(inputs: inputs.rows(test), targets: targets.rows(test), shuffles: shuffles))
+    }
+}

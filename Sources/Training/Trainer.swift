@@ -23,6 +23,14 @@ public struct StepContext<Scalar: TensorScalar> {
     public let learningRate: Double
 }
 
+/// A model's loss and accuracy on a data set.
+public struct Evaluation: Sendable, Equatable {
+    /// Mean data loss per sample.
+    public let loss: Double
+    /// Fraction of correct predictions, or nil for regression.
+    public let accuracy: Double?
+}
+
 /// Progress of a run, for a progress bar.
 public struct TrainingProgress: Sendable {
     public let step: Int
@@ -110,6 +118,26 @@ public final class Trainer<Scalar: TensorScalar> {
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }
         }
         return history
+    }
+
+    /// The model's mean loss (data loss, no L2 term) and, for classification, accuracy over
+    /// `data`, in evaluation mode without recording a graph; the model is left in training mode.
+    public func evaluate(on data: InMemoryDataset<Scalar>, batchSize: Int = 256) -> Evaluation {
+        precondition(batchSize > 0, "evaluate: batch size must be positive")
+        model.eval()
+        defer { model.train() }
+        var rng = RandomGenerator(seed: 0)  // unused: the order is fixed for evaluation
+        var lossSum = 0.0, correct = 0, seen = 0, classified = true
+        GradMode.withoutGrad {
+            for batch in InMemoryDataset(inputs: data.inputs, targets: data.targets, shuffles: false)
+                .epoch(batchSize: batchSize, using: &rng) {
+                let output = model(Variable(batch.inputs))
+                lossSum += Double(loss(output, batch.targets).value.scalar) * Double(batch.count)
+                if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) { correct += hits } else { classified = false }
+                seen += batch.count
+            }
+        }
+        return Evaluation(loss: lossSum / Double(Swift.max(seen, 1)), accuracy: classified && seen > 0 ? Double(correct) / Double(seen) : nil)
     }
 
     /// Correct predictions in a batch: argmax against class indices (cross-entropy), or the

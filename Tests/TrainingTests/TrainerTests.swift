@@ -94,3 +94,20 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try makeTrainer(l2: -1)) { XCTAssertEqual("\($0)", "training: l2 must be a finite number ≥ 0, got -1.0") }
     }
 }
+
+final class EvaluationTests: XCTestCase {
+    func testEvaluateMatchesAManualPassAndRestoresTrainingMode() throws {
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor<Double>.normal(shape: [10, 3], using: &rng)
+        let y = Tensor<Double>((0..<10).map { Double($0 % 2) })
+        let model = Sequential<Double>(Linear(3, 2, using: &rng), Dropout(probability: 0.5, seed: 1))
+        let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try SGD(parameters: model.parameters, learningRate: 0.1))
+        let result = trainer.evaluate(on: InMemoryDataset(inputs: x, targets: y), batchSize: 3)
+        XCTAssertTrue(model.isTraining)
+        model.eval()
+        let output = model(Variable(x))
+        XCTAssertEqual(result.loss, Loss.crossEntropy(output, y).value.scalar, accuracy: 1e-12, "dropout is off and batches are weighted by size")
+        let predicted = (0..<10).map { output.value[$0, 1] > output.value[$0, 0] ? 1.0 : 0.0 }
+        XCTAssertEqual(result.accuracy, Double(zip(predicted, y.scalars).filter { $0 == $1 }.count) / 10)
+    }
+}

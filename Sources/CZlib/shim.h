@@ -1,0 +1,2 @@
+// zlib (Debian: zlib1g-dev, pkg-config `zlib`), for gzip-compressed data files.
+#include <zlib.h>
