@@ -35,12 +35,13 @@ let package = Package(
             resources: [.embedInCode("Resources/digits.csv.gz")]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
+        .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
             name: "GradGuard",
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "Datasets", "Training",
-                "ReferenceCases",
+                "ReferenceCases", "Monitor",
             ]),
         .executableTarget(
             name: "GradGuardCLI",
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
         .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]

@@ -3,6 +3,7 @@
 @_exported import Datasets
 @_exported import Initializers
 @_exported import Layers
+@_exported import Monitor
 @_exported import Losses
 @_exported import Optimizers
 @_exported import ReferenceCases

@@ -1,0 +1,71 @@
+import Autodiff
+import Foundation
+import Layers
+import Optimizers
+import TensorCore
+import Training
+
+/// Watches gradient flow while a `Trainer` runs: after every `every`-th step it records, per
+/// layer, the back-propagated gradient ‖∂L/∂a‖, activation statistics (mean, std, saturated
+/// and dead fractions), weight, gradient and update norms, NaN/∞ counts and, for recurrent
+/// layers, ‖∂L/∂h_t‖ over time. No model code changes: it hooks the layers' outputs
+/// (`LayerTap`) and the trainer's step callback.
+public final class GradientMonitor<Scalar: TensorScalar> {
+    /// Record every `every`-th step (default 1: every step).
+    public let every: Int
+    /// The records so far, in step order.
+    public private(set) var records: [StepRecord] = []
+
+    private let tap: LayerTap<Scalar>
+    private let layers: [(path: String, module: Module<Scalar>, weights: [Variable<Scalar>])]
+    private var snapshot: [ObjectIdentifier: Tensor<Scalar>] = [:]
+
+    /// Observes every leaf module of `model` (each Linear, activation, norm and recurrent layer).
+    public init(model: Module<Scalar>, every: Int = 1) {
+        precondition(every >= 1, "GradientMonitor: every must be ≥ 1, got \(every)")
+        self.every = every
+        tap = LayerTap(model)
+        layers = model.namedModules().filter { $0.module.children.isEmpty }.map { path, module in
+            (path, module, module.localParameters.filter { isWeight($0.name) }.map(\.variable))
+        }
+        takeSnapshot()
+    }
+
+    /// Adds the monitor to `trainer`'s step callbacks.
+    public func attach(to trainer: Trainer<Scalar>) {
+        trainer.stepCallbacks.append { [unowned self] context in self.observe(context) }
+    }
+
+    /// Records `context`'s step if it is due; call it from a step callback after `backward`.
+    public func observe(_ context: StepContext<Scalar>) {
+        let outputs = tap.collect()
+        defer { if (context.step + 1) % every == 0 { takeSnapshot() } }
+        guard context.step % every == 0 else { return }
+        var byPath: [String: LayerTap<Scalar>.Record] = [:]
+        for record in outputs { byPath[record.path] = record }  // the last call of a layer wins
+        let layerRecords = layers.compactMap { path, module, weights -> LayerRecord? in
+            guard let output = byPath[path] else { return nil }
+            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: snapshot)
+        }
+        records.append(StepRecord(
+            step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,
+            totalGradNorm: context.clip.totalNorm, applied: context.clip.shouldStep, layers: layerRecords))
+    }
+
+    /// The records as JSON Lines, one step per line; NaN and ±∞ are written as the strings
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON has no such numbers).
+    public func jsonLines() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
+    }
+
+    /// Forgets the hooks; the records stay.
+    public func detach() { tap.detach() }
+
+    private func takeSnapshot() {
+        for layer in layers { for w in layer.weights { snapshot[ObjectIdentifier(w)] = w.value } }
+    }
+}

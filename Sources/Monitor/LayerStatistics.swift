@@ -1,0 +1,75 @@
+import Autodiff
+import Layers
+import TensorCore
+
+/// The per-layer numbers of a `LayerRecord`, computed from one step's output, gradient and weights.
+enum LayerStatistics {
+    static func record<Scalar: TensorScalar>(
+        path: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
+        previous: [ObjectIdentifier: Tensor<Scalar>]
+    ) -> LayerRecord {
+        let (mean, std, nonFinite) = moments(output.activation)
+        var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
+        r.nonFiniteCount = nonFinite
+        r.outputGradNorm = output.gradient?.l2Norm()
+        if let activation = (module as? ActivationLayer<Scalar>)?.function {
+            switch activation {
+            case .sigmoid: r.saturatedFraction = fraction(output.activation) { $0 < 0.0025 || $0 > 0.9975 }
+            case .tanh: r.saturatedFraction = fraction(output.activation) { Swift.abs($0) > 0.995 }
+            case .relu: r.deadFraction = deadUnits(output.activation)
+            default: break
+            }
+        }
+        if !weights.isEmpty {
+            r.weightNorm = combined(weights.map { $0.value.l2Norm() })
+            let grads = weights.compactMap(\.grad)
+            if !grads.isEmpty { r.gradNorm = combined(grads.map { $0.l2Norm() }) }
+            let updates = weights.compactMap { w in previous[ObjectIdentifier(w)].map { (w.value - $0).l2Norm() } }
+            if updates.count == weights.count {
+                r.updateNorm = combined(updates)
+                r.updateRatio = r.weightNorm! > 0 ? r.updateNorm! / r.weightNorm! : nil
+            }
+            r.nonFiniteCount += weights.reduce(0) { $0 + nonFiniteCount($1.value) + ($1.grad.map(nonFiniteCount) ?? 0) }
+        }
+        if let recurrent = module as? RecurrentLayer<Scalar>, !recurrent.hiddenGradientNorms.isEmpty {
+            r.hiddenGradNorms = recurrent.hiddenGradientNorms
+        }
+        return r
+    }
+
+    static func combined(_ norms: [Double]) -> Double { norms.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+    /// Mean and population standard deviation of the finite values, and the count of the others.
+    static func moments<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> (Double, Double, Int) {
+        t.withUnsafeBufferPointer { p in
+            var sum = 0.0, squares = 0.0, n = 0
+            for x in p where x.isFinite {
+                let d = Double(x)
+                sum += d
+                squares += d * d
+                n += 1
+            }
+            guard n > 0 else { return (.nan, .nan, p.count) }
+            let mean = sum / Double(n)
+            return (mean, Swift.max(0, squares / Double(n) - mean * mean).squareRoot(), p.count - n)
+        }
+    }
+
+    static func nonFiniteCount<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> Int {
+        t.withUnsafeBufferPointer { p in p.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
+    }
+
+    static func fraction<Scalar: TensorScalar>(_ t: Tensor<Scalar>, _ predicate: (Scalar) -> Bool) -> Double {
+        t.withUnsafeBufferPointer { p in Double(p.reduce(0) { $0 + (predicate($1) ? 1 : 0) }) / Double(Swift.max(p.count, 1)) }
+    }
+
+    /// The fraction of units (last dimension) that are 0 for every sample.
+    static func deadUnits<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> Double {
+        guard let units = t.shape.last, units > 0 else { return 0 }
+        var alive = [Bool](repeating: false, count: units)
+        t.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where p[i] != 0 { alive[i % units] = true }
+        }
+        return Double(alive.filter { !$0 }.count) / Double(units)
+    }
+}
