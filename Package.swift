@@ -36,12 +36,13 @@ let package = Package(
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
         .target(name: "Monitor", dependencies: ["Training"]),
+        .target(name: "Diagnosis", dependencies: ["Monitor"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
             name: "GradGuard",
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "Datasets", "Training",
-                "ReferenceCases", "Monitor",
+                "ReferenceCases", "Monitor", "Diagnosis",
             ]),
         .executableTarget(
             name: "GradGuardCLI",
@@ -61,6 +62,7 @@ let package = Package(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Initializers"]),
         .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]

@@ -1,6 +1,7 @@
 // The umbrella module: `import GradGuard` gives the whole library.
 @_exported import Autodiff
 @_exported import Datasets
+@_exported import Diagnosis
 @_exported import Initializers
 @_exported import Layers
 @_exported import Monitor

@@ -54,4 +54,14 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var applied: Bool
     /// Every observed layer, in model order.
     public var layers: [LayerRecord]
+
+    public init(step: Int, epoch: Int, loss: Double, learningRate: Double, totalGradNorm: Double, applied: Bool, layers: [LayerRecord]) {
+        self.step = step
+        self.epoch = epoch
+        self.loss = loss
+        self.learningRate = learningRate
+        self.totalGradNorm = totalGradNorm
+        self.applied = applied
+        self.layers = layers
+    }
 }

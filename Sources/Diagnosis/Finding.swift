@@ -1,0 +1,53 @@
+import Monitor
+
+/// A problem kind, with the names of the `doctor --json` document (EXPERIMENT-SPEC).
+public enum ProblemKind: String, Codable, Sendable, CaseIterable {
+    case vanishingGradient = "vanishing_gradient"
+    case explodingGradient = "exploding_gradient"
+    case nonFinite = "non_finite"
+    case dyingReLU = "dying_relu"
+    case saturation
+    case oscillatingLoss = "oscillating_loss"
+    case slowConvergence = "slow_convergence"
+    case symmetry
+    case healthy
+}
+
+/// One diagnosed problem: what, where, since when, the numbers behind it, and why in plain words.
+public struct Finding: Codable, Sendable, Equatable {
+    public let kind: ProblemKind
+    /// The layer's path (`"0"`), or nil when the problem is not one layer's.
+    public let layer: String?
+    /// The first recorded step at which the rule held.
+    public let firstStep: Int
+    /// The numbers the rule read (`grad_norm_ratio_first_last`, …).
+    public let evidence: [String: Double]
+    public let explanation: String
+
+    public init(kind: ProblemKind, layer: String?, firstStep: Int, evidence: [String: Double], explanation: String) {
+        self.kind = kind
+        self.layer = layer
+        self.firstStep = firstStep
+        self.evidence = evidence
+        self.explanation = explanation
+    }
+}
+
+/// A rule that reads a run's records and reports its problem, or nil when the run does not have it.
+public protocol Detector: Sendable {
+    func detect(_ records: [StepRecord]) -> Finding?
+}
+
+extension StepRecord {
+    /// Layers with weights (Linear, recurrent, norms), in model order.
+    var weightedLayers: [LayerRecord] { layers.filter { $0.weightNorm != nil } }
+
+    /// ‖∂L/∂a‖ at the first weighted layer's output over the same at the last one's: the
+    /// fraction of the output-side gradient that reaches the input side.
+    var firstToLastGradientRatio: Double? {
+        let weighted = weightedLayers
+        guard weighted.count >= 2, let first = weighted.first?.outputGradNorm, let last = weighted.last?.outputGradNorm,
+              last > 0, first.isFinite, last.isFinite else { return nil }
+        return first / last
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Monitor
+
+/// `vanishing_gradient`: the gradient that reaches the first weighted layer is a tiny fraction of
+/// the one at the last (‖∂L/∂a‖ ratio first/last below `threshold`, default 1e-3) in at least
+/// half of the recorded steps.
+///
+/// Why 1e-3: He or Xavier initialisation keeps the ratio within about 10^±0.5 at any depth
+/// (`gradguard flow` measures 1.6 for ReLU + Kaiming and 2.3 for tanh + Xavier over 10 layers),
+/// while sigmoid's σ′ ≤ 0.25 alone gives 0.25⁵ ≈ 1e-3 after five layers (seed 002). A ratio of
+/// 1e-3 means the first layer learns about a thousand times slower than the last. AUTOTRAINER
+/// (Zhang et al., ICSE 2021) compares the same two layers' gradients; requiring half of the
+/// records (not one) keeps a single unlucky batch from counting.
+public struct VanishingGradientDetector: Detector {
+    public let threshold: Double
+
+    public init(threshold: Double = 1e-3) { self.threshold = threshold }
+
+    public func detect(_ records: [StepRecord]) -> Finding? {
+        let ratios = records.compactMap { r in r.firstToLastGradientRatio.map { (r, $0) } }
+        let low = ratios.filter { $0.1 < threshold }
+        guard !ratios.isEmpty, low.count * 2 >= ratios.count, let (first, ratio) = low.first else { return nil }
+        let layer = first.weightedLayers.first!, depth = first.weightedLayers.count
+        let median = low.map(\.1).sorted()[low.count / 2]
+        return Finding(
+            kind: .vanishingGradient, layer: layer.path, firstStep: first.step,
+            evidence: ["grad_norm_ratio_first_last": ratio, "median_ratio": median, "weighted_layers": Double(depth)],
+            explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e of the one at the last layer: each of "
+                + "the %d layers between multiplies it by about %.2f, so the first layers barely learn. "
+                + "Typical causes: sigmoid/tanh derivatives (σ′ ≤ 0.25) and weights too small for the depth.",
+                layer.path, layer.kind, ratio, depth - 1, pow(ratio, 1 / Double(Swift.max(depth - 1, 1)))))
+    }
+}
+
+/// `exploding_gradient`: either the gradient grows toward the input (‖∂L/∂a‖ ratio first/last
+/// above `ratioThreshold`, default 1e3, in half the records: the mirror of vanishing), or the
+/// global gradient norm grows exponentially before any NaN — a least-squares slope of
+/// log₁₀‖g‖ above `slopeThreshold` (default 0.1 decades per step, ×10 every 10 steps) over a
+/// window of `window` records (default 10) that ends at least 100× above where it started.
+public struct ExplodingGradientDetector: Detector {
+    public let ratioThreshold: Double
+    public let slopeThreshold: Double
+    public let window: Int
+
+    public init(ratioThreshold: Double = 1e3, slopeThreshold: Double = 0.1, window: Int = 10) {
+        self.ratioThreshold = ratioThreshold
+        self.slopeThreshold = slopeThreshold
+        self.window = window
+    }
+
+    public func detect(_ records: [StepRecord]) -> Finding? {
+        let ratios = records.compactMap { r in r.firstToLastGradientRatio.map { (r, $0) } }
+        let high = ratios.filter { $0.1 > ratioThreshold }
+        if !ratios.isEmpty, high.count * 2 >= ratios.count, let (first, ratio) = high.first {
+            let layer = first.weightedLayers.first!, depth = first.weightedLayers.count
+            return Finding(
+                kind: .explodingGradient, layer: layer.path, firstStep: first.step,
+                evidence: ["grad_norm_ratio_first_last": ratio, "weighted_layers": Double(depth)],
+                explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e times the one at the last layer: "
+                    + "each layer multiplies it by about %.2f. Weights too large for the depth (or a high learning rate) "
+                    + "make each layer amplify the gradient (1.2⁵⁰ ≈ 9100).",
+                    layer.path, layer.kind, ratio, pow(ratio, 1 / Double(Swift.max(depth - 1, 1)))))
+        }
+        let finite = records.filter { $0.totalGradNorm.isFinite && $0.totalGradNorm > 0 }
+        guard finite.count >= window else { return nil }
+        for start in 0...(finite.count - window) {
+            let slice = Array(finite[start..<(start + window)])
+            let logs = slice.map { log10($0.totalGradNorm) }
+            let slope = Self.slope(logs)
+            let growth = slice.last!.totalGradNorm / slice.first!.totalGradNorm
+            if slope > slopeThreshold && growth >= 100 {
+                return Finding(
+                    kind: .explodingGradient, layer: nil, firstStep: slice.first!.step,
+                    evidence: ["log10_norm_slope_per_step": slope, "growth": growth, "total_grad_norm": slice.last!.totalGradNorm],
+                    explanation: String(format: "The gradient norm grew %.0f-fold in %d steps (%.2f decades per step) — "
+                        + "exponential growth that ends in overflow (NaN) if nothing stops it.", growth, window, slope))
+            }
+        }
+        return nil
+    }
+
+    /// The least-squares slope of `values` against their index.
+    static func slope(_ values: [Double]) -> Double {
+        let n = Double(values.count), meanX = (n - 1) / 2, meanY = values.reduce(0, +) / n
+        var num = 0.0, den = 0.0
+        for (i, y) in values.enumerated() {
+            num += (Double(i) - meanX) * (y - meanY)
+            den += (Double(i) - meanX) * (Double(i) - meanX)
+        }
+        return den > 0 ? num / den : 0
+    }
+}
