@@ -3,7 +3,7 @@
 ///
 /// Written by the layer's pullback, read by the monitor. A class so the pullback can write to
 /// it without holding the layer.
-public final class HiddenGradientTrace: @unchecked Sendable {
+public final class HiddenGradientTrace {
     /// Norm of ∂L/∂h_t (Frobenius, over the batch), t = 0 ..< steps; empty until a backward pass.
     public internal(set) var norms: [Double] = []
 
