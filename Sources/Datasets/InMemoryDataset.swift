@@ -33,7 +33,17 @@ public struct InMemoryDataset<Scalar: TensorScalar>: Dataset, Sendable {
                 order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
             }
         }
-        return stride(from: 0, to: count, by: batchSize).map { start in
+        return batches(batchSize: batchSize, order: order)
+    }
+
+    /// Every sample in stored order, in batches of `batchSize` (evaluation).
+    public func batches(batchSize: Int) -> [Batch<Scalar>] {
+        precondition(batchSize > 0, "InMemoryDataset: batch size must be positive, got \(batchSize)")
+        return batches(batchSize: batchSize, order: Array(0..<count))
+    }
+
+    private func batches(batchSize: Int, order: [Int]) -> [Batch<Scalar>] {
+        stride(from: 0, to: count, by: batchSize).map { start in
             let rows = Array(order[start..<Swift.min(start + batchSize, count)])
             return Batch(inputs: inputs.rows(rows), targets: targets.rows(rows))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Monitor
 
 /// A problem kind, with the names of the `doctor --json` document (EXPERIMENT-SPEC).
@@ -50,4 +51,31 @@ extension StepRecord {
               last > 0, first.isFinite, last.isFinite else { return nil }
         return first / last
     }
+}
+
+/// The first/last gradient ratio when it meets `condition` in at least half of the records
+/// that have one: the first such record, its ratio, the number of weighted layers, and the
+/// factor each layer multiplies the gradient by on average (ratio^(1/(layers−1))). The shared
+/// core of the vanishing and exploding rules.
+struct SustainedRatio {
+    let record: StepRecord
+    let ratio: Double
+    let depth: Int
+    let perLayerFactor: Double
+    /// The ratios that met the condition, in step order.
+    let matching: [Double]
+
+    init?(_ records: [StepRecord], where condition: (Double) -> Bool) {
+        let ratios = records.compactMap { r in r.firstToLastGradientRatio.map { (r, $0) } }
+        let hits = ratios.filter { condition($0.1) }
+        guard !ratios.isEmpty, hits.count * 2 >= ratios.count, let (first, ratio) = hits.first else { return nil }
+        record = first
+        self.ratio = ratio
+        depth = first.weightedLayers.count
+        perLayerFactor = Foundation.pow(ratio, 1 / Double(Swift.max(depth - 1, 1)))
+        matching = hits.map(\.1)
+    }
+
+    /// The input-side layer the ratio is about.
+    var layer: LayerRecord { record.weightedLayers[0] }
 }

@@ -17,18 +17,15 @@ public struct VanishingGradientDetector: Detector {
     public init(threshold: Double = 1e-3) { self.threshold = threshold }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        let ratios = records.compactMap { r in r.firstToLastGradientRatio.map { (r, $0) } }
-        let low = ratios.filter { $0.1 < threshold }
-        guard !ratios.isEmpty, low.count * 2 >= ratios.count, let (first, ratio) = low.first else { return nil }
-        let layer = first.weightedLayers.first!, depth = first.weightedLayers.count
-        let median = low.map(\.1).sorted()[low.count / 2]
+        guard let low = SustainedRatio(records, where: { $0 < threshold }) else { return nil }
+        let median = low.matching.sorted()[low.matching.count / 2]
         return Finding(
-            kind: .vanishingGradient, layer: layer.path, firstStep: first.step,
-            evidence: ["grad_norm_ratio_first_last": ratio, "median_ratio": median, "weighted_layers": Double(depth)],
+            kind: .vanishingGradient, layer: low.layer.path, firstStep: low.record.step,
+            evidence: ["grad_norm_ratio_first_last": low.ratio, "median_ratio": median, "weighted_layers": Double(low.depth)],
             explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e of the one at the last layer: each of "
                 + "the %d layers between multiplies it by about %.2f, so the first layers barely learn. "
                 + "Typical causes: sigmoid/tanh derivatives (σ′ ≤ 0.25) and weights too small for the depth.",
-                layer.path, layer.kind, ratio, depth - 1, pow(ratio, 1 / Double(Swift.max(depth - 1, 1)))))
+                low.layer.path, low.layer.kind, low.ratio, low.depth - 1, low.perLayerFactor))
     }
 }
 
@@ -49,17 +46,14 @@ public struct ExplodingGradientDetector: Detector {
     }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        let ratios = records.compactMap { r in r.firstToLastGradientRatio.map { (r, $0) } }
-        let high = ratios.filter { $0.1 > ratioThreshold }
-        if !ratios.isEmpty, high.count * 2 >= ratios.count, let (first, ratio) = high.first {
-            let layer = first.weightedLayers.first!, depth = first.weightedLayers.count
+        if let high = SustainedRatio(records, where: { $0 > ratioThreshold }) {
             return Finding(
-                kind: .explodingGradient, layer: layer.path, firstStep: first.step,
-                evidence: ["grad_norm_ratio_first_last": ratio, "weighted_layers": Double(depth)],
+                kind: .explodingGradient, layer: high.layer.path, firstStep: high.record.step,
+                evidence: ["grad_norm_ratio_first_last": high.ratio, "weighted_layers": Double(high.depth)],
                 explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e times the one at the last layer: "
                     + "each layer multiplies it by about %.2f. Weights too large for the depth (or a high learning rate) "
                     + "make each layer amplify the gradient (1.2⁵⁰ ≈ 9100).",
-                    layer.path, layer.kind, ratio, pow(ratio, 1 / Double(Swift.max(depth - 1, 1)))))
+                    high.layer.path, high.layer.kind, high.ratio, high.perLayerFactor))
         }
         let finite = records.filter { $0.totalGradNorm.isFinite && $0.totalGradNorm > 0 }
         guard finite.count >= window else { return nil }

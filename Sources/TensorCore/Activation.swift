@@ -126,7 +126,7 @@ extension Tensor {
     }
 
     /// A whole-array kernel applied to a copy.
-    @inlinable @usableFromInline
+    @inlinable
     func vectorMap(_ kernel: (UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>, Int) -> Void) -> Tensor {
         withUnsafeBufferPointer { src in
             Tensor(shape: shape) { out in

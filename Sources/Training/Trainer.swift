@@ -126,11 +126,9 @@ public final class Trainer<Scalar: TensorScalar> {
         precondition(batchSize > 0, "evaluate: batch size must be positive")
         model.eval()
         defer { model.train() }
-        var rng = RandomGenerator(seed: 0)  // unused: the order is fixed for evaluation
         var lossSum = 0.0, correct = 0, seen = 0, classified = true
         GradMode.withoutGrad {
-            for batch in InMemoryDataset(inputs: data.inputs, targets: data.targets, shuffles: false)
-                .epoch(batchSize: batchSize, using: &rng) {
+            for batch in data.batches(batchSize: batchSize) {
                 let output = model(Variable(batch.inputs))
                 lossSum += Double(loss(output, batch.targets).value.scalar) * Double(batch.count)
                 if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) { correct += hits } else { classified = false }
