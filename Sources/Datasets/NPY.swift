@@ -1,0 +1,92 @@
+import Foundation
+import TensorCore
+
+/// NumPy's `.npy` format (version 1–3): magic `\x93NUMPY`, a version, a header length, a Python
+/// dict literal (`descr`, `fortran_order`, `shape`), then the array in C order.
+/// Reads little-endian float32/float64, signed integers of 1–8 bytes, unsigned bytes and bool.
+public enum NPY {
+    /// The array in `path` as a tensor of `Scalar`; any other layout is a `DataFormatError`.
+    public static func read<Scalar: TensorScalar>(path: String, as _: Scalar.Type = Scalar.self) throws(DataFormatError) -> Tensor<Scalar> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataFormatError(source: path, reason: "no such file (or it cannot be read)")
+        }
+        return try parse([UInt8](data), source: path)
+    }
+
+    /// Parses the bytes of a `.npy` file.
+    public static func parse<Scalar: TensorScalar>(_ bytes: [UInt8], source: String) throws(DataFormatError) -> Tensor<Scalar> {
+        let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+            throw DataFormatError(source: source, reason: "not a .npy file (wrong magic)")
+        }
+        let major = bytes[6]
+        let lengthBytes = major == 1 ? 2 : 4
+        guard (1...3).contains(major), bytes.count >= 8 + lengthBytes else {
+            throw DataFormatError(source: source, reason: "unsupported .npy version \(major)")
+        }
+        let headerLength = bytes[8..<(8 + lengthBytes)].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let start = 8 + lengthBytes + headerLength
+        guard bytes.count >= start, let header = String(bytes: bytes[(8 + lengthBytes)..<start], encoding: .utf8) else {
+            throw DataFormatError(source: source, reason: ".npy header ends early (truncated file?)")
+        }
+        let descr = try field("descr", in: header, source: source)
+        guard try field("fortran_order", in: header, source: source) == "False" else {
+            throw DataFormatError(source: source, reason: "Fortran-order arrays are not supported (save with np.ascontiguousarray)")
+        }
+        let shapeText = try field("shape", in: header, source: source)
+        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+        let count = shape.reduce(1, *)
+        let kind = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        guard let size = elementSize(kind) else {
+            throw DataFormatError(source: source, reason: "dtype \(kind) is not supported (use float32, float64, integers or bool, little-endian)")
+        }
+        guard bytes.count - start >= count * size else {
+            throw DataFormatError(source: source, reason: "data ends early: shape \(shape) needs \(count * size) bytes, found \(bytes.count - start) (truncated file?)")
+        }
+        let values: [Scalar] = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + start
+            return (0..<count).map { i in Scalar(value(kind, at: base + i * size)) }
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// `'key': value` in the header dict (value up to the next `,` outside parentheses).
+    static func field(_ key: String, in header: String, source: String) throws(DataFormatError) -> String {
+        guard let keyRange = header.range(of: "'\(key)':") else {
+            throw DataFormatError(source: source, reason: ".npy header has no '\(key)'")
+        }
+        var depth = 0, value = ""
+        for ch in header[keyRange.upperBound...] {
+            if ch == "(" { depth += 1 }
+            if ch == ")" { depth -= 1 }
+            if (ch == "," && depth == 0) || ch == "}" { break }
+            value.append(ch)
+        }
+        return value.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func elementSize(_ kind: String) -> Int? {
+        switch kind {
+        case "<f4": 4
+        case "<f8": 8
+        case "|i1", "|u1", "|b1": 1
+        case "<i2": 2
+        case "<i4": 4
+        case "<i8": 8
+        default: nil
+        }
+    }
+
+    static func value(_ kind: String, at p: UnsafeRawPointer) -> Double {
+        switch kind {
+        case "<f4": Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
+        case "<f8": Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+        case "|i1": Double(p.load(as: Int8.self))
+        case "|u1", "|b1": Double(p.load(as: UInt8.self))
+        case "<i2": Double(Int16(littleEndian: p.loadUnaligned(as: Int16.self)))
+        case "<i4": Double(Int32(littleEndian: p.loadUnaligned(as: Int32.self)))
+        default: Double(Int64(littleEndian: p.loadUnaligned(as: Int64.self)))
+        }
+    }
+}
