@@ -35,6 +35,7 @@ let package = Package(
             resources: [.embedInCode("Resources/digits.csv.gz")]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
+        .target(name: "Experiments", dependencies: ["Training"]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Initializers"]),
         .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),

@@ -6,15 +6,22 @@ import TensorCore
 /// Reads little-endian float32/float64, signed integers of 1–8 bytes, unsigned bytes and bool.
 public enum NPY {
     /// The array in `path` as a tensor of `Scalar`; any other layout is a `DataFormatError`.
-    public static func read<Scalar: TensorScalar>(path: String, as _: Scalar.Type = Scalar.self) throws(DataFormatError) -> Tensor<Scalar> {
+    /// `integral` tells whether the stored dtype was an integer or bool (class labels).
+    public static func read<Scalar: TensorScalar>(
+        path: String, as _: Scalar.Type = Scalar.self
+    ) throws(DataFormatError) -> (array: Tensor<Scalar>, integral: Bool) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataFormatError(source: path, reason: "no such file (or it cannot be read)")
         }
-        return try parse([UInt8](data), source: path)
+        return try parseArray([UInt8](data), source: path)
     }
 
     /// Parses the bytes of a `.npy` file.
     public static func parse<Scalar: TensorScalar>(_ bytes: [UInt8], source: String) throws(DataFormatError) -> Tensor<Scalar> {
+        try parseArray(bytes, source: source).array
+    }
+
+    static func parseArray<Scalar: TensorScalar>(_ bytes: [UInt8], source: String) throws(DataFormatError) -> (array: Tensor<Scalar>, integral: Bool) {
         let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw DataFormatError(source: source, reason: "not a .npy file (wrong magic)")
@@ -48,7 +55,7 @@ public enum NPY {
             let base = raw.baseAddress! + start
             return (0..<count).map { i in Scalar(value(kind, at: base + i * size)) }
         }
-        return Tensor(shape: shape, scalars: values)
+        return (Tensor(shape: shape, scalars: values), !kind.hasPrefix("<f"))
     }
 
     /// `'key': value` in the header dict (value up to the next `,` outside parentheses).

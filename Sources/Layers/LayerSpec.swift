@@ -101,42 +101,47 @@ extension LayerSpec: Decodable {
     ) throws(ModelBuildError) -> Sequential<Scalar> {
         var layers: [Module<Scalar>] = []
         for (index, spec) in specs.enumerated() {
-            switch spec {
-            case .linear(let inFeatures, let outFeatures, let bias):
-                guard inFeatures > 0, outFeatures > 0 else {
-                    throw .invalid(index: index, reason: "linear sizes must be positive, got in \(inFeatures), out \(outFeatures)")
-                }
-                layers.append(Linear(inFeatures, outFeatures, bias: bias, using: &rng))
-            case .activation(let f):
-                layers.append(ActivationLayer(f))
-            case .batchNorm1d(let features, let eps, let momentum):
-                guard features > 0, eps > 0, (0...1).contains(momentum) else {
-                    throw .invalid(index: index, reason: "batchnorm1d needs features > 0, eps > 0 and momentum in [0, 1]")
-                }
-                layers.append(BatchNorm1d(features: features, epsilon: eps, momentum: momentum))
-            case .layerNorm(let features, let eps):
-                guard features > 0, eps > 0 else { throw .invalid(index: index, reason: "layernorm needs features > 0 and eps > 0") }
-                layers.append(LayerNorm(features: features, epsilon: eps))
-            case .residual(let body):
-                do {
-                    layers.append(Residual(try buildModel(body, using: &rng) as Sequential<Scalar>))
-                } catch {
-                    throw error.nested(in: index)
-                }
-            case .dropout(let p):
-                guard (0...1).contains(p) else { throw .invalid(index: index, reason: "dropout p must be in [0, 1], got \(p)") }
-                layers.append(Dropout(probability: p, seed: rng.next()))
-            case .recurrent(let cell, let inputSize, let hiddenSize, let returnsSequences):
-                guard inputSize > 0, hiddenSize > 0 else {
-                    throw .invalid(index: index, reason: "\(cell.name) sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
-                }
-                layers.append(RecurrentLayer(
-                    cell: cell, inputSize: inputSize, hiddenSize: hiddenSize, bias: true, returnsSequences: returnsSequences,
-                    inputWeightInitializer: nil, recurrentWeightInitializer: nil, biasInitializer: nil, using: &rng))
-            case .unsupported(let type):
-                throw .unsupported(layer: type, index: index)
-            }
+            layers.append(try spec.build(index: index, using: &rng))
         }
         return Sequential(layers)
+    }
+
+    /// This layer, initialised with PyTorch's defaults from `rng`; `index` names it in errors.
+    public func build<Scalar: TensorScalar>(index: Int, using rng: inout RandomGenerator) throws(ModelBuildError) -> Module<Scalar> {
+        switch self {
+        case .linear(let inFeatures, let outFeatures, let bias):
+            guard inFeatures > 0, outFeatures > 0 else {
+                throw .invalid(index: index, reason: "linear sizes must be positive, got in \(inFeatures), out \(outFeatures)")
+            }
+            return Linear(inFeatures, outFeatures, bias: bias, using: &rng)
+        case .activation(let f):
+            return ActivationLayer(f)
+        case .batchNorm1d(let features, let eps, let momentum):
+            guard features > 0, eps > 0, (0...1).contains(momentum) else {
+                throw .invalid(index: index, reason: "batchnorm1d needs features > 0, eps > 0 and momentum in [0, 1]")
+            }
+            return BatchNorm1d(features: features, epsilon: eps, momentum: momentum)
+        case .layerNorm(let features, let eps):
+            guard features > 0, eps > 0 else { throw .invalid(index: index, reason: "layernorm needs features > 0 and eps > 0") }
+            return LayerNorm(features: features, epsilon: eps)
+        case .residual(let body):
+            do {
+                return Residual(try LayerSpec.buildModel(body, using: &rng) as Sequential<Scalar>)
+            } catch {
+                throw error.nested(in: index)
+            }
+        case .dropout(let p):
+            guard (0...1).contains(p) else { throw .invalid(index: index, reason: "dropout p must be in [0, 1], got \(p)") }
+            return Dropout(probability: p, seed: rng.next())
+        case .recurrent(let cell, let inputSize, let hiddenSize, let returnsSequences):
+            guard inputSize > 0, hiddenSize > 0 else {
+                throw .invalid(index: index, reason: "\(cell.name) sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
+            }
+            return RecurrentLayer(
+                cell: cell, inputSize: inputSize, hiddenSize: hiddenSize, bias: true, returnsSequences: returnsSequences,
+                inputWeightInitializer: nil, recurrentWeightInitializer: nil, biasInitializer: nil, using: &rng)
+        case .unsupported(let type):
+            throw .unsupported(layer: type, index: index)
+        }
     }
 }

@@ -32,7 +32,7 @@ public class RecurrentLayer<Scalar: TensorScalar>: Module<Scalar> {
     ///   - inputWeightInitializer, recurrentWeightInitializer, biasInitializer: default PyTorch's
     ///     U(±1/√hidden) for all of them; `.orthogonal()` for the recurrent weight is the classic
     ///     remedy for gradients that vanish or explode through time (Saxe et al. 2014).
-    init(
+    public init(
         cell: RecurrentCell, inputSize: Int, hiddenSize: Int, bias: Bool, returnsSequences: Bool,
         inputWeightInitializer: Initializer?, recurrentWeightInitializer: Initializer?,
         biasInitializer: Initializer?, using rng: inout RandomGenerator

@@ -71,24 +71,27 @@ public final class Trainer<Scalar: TensorScalar> {
         self.named = model.namedParameters()
     }
 
-    /// Trains for `epochs` epochs of `data` in batches of `batchSize`, shuffled by `rng`.
+    /// Trains for `epochs` epochs of `data` in batches of `batchSize`, shuffled by `rng`,
+    /// stopping early after `maxSteps` optimizer steps when given (the last epoch may be partial).
     /// - Throws: `TrainingError` (with the history so far) when the clipper's `error` policy
     ///   meets a non-finite gradient.
     public func train(
         on data: some Dataset<Scalar>, epochs: Int, batchSize: Int, using rng: inout RandomGenerator,
-        progress: ((TrainingProgress) -> Void)? = nil
+        maxSteps: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> History {
         precondition(epochs >= 0 && batchSize > 0, "Trainer: epochs must be ≥ 0 and batch size > 0")
+        precondition(maxSteps == nil || maxSteps! >= 0, "Trainer: maxSteps must be ≥ 0")
         var history = History()
-        let totalSteps = epochs * data.batchCount(batchSize: batchSize)
+        let totalSteps = Swift.min(epochs * data.batchCount(batchSize: batchSize), maxSteps ?? .max)
         var step = 0
         model.train()
-        for epoch in 0..<epochs {
+        for epoch in 0..<epochs where step < totalSteps {
             if let schedule { optimizer.learningRate = schedule.learningRate }
             history.learningRates.append(optimizer.learningRate)
             var lossSum = 0.0, correct = 0, seen = 0
+            let stepsBefore = history.stepLosses.count
             let batches = data.epoch(batchSize: batchSize, using: &rng)
-            for batch in batches {
+            for batch in batches where step < totalSteps {
                 optimizer.zeroGrad()
                 let output = model(Variable(batch.inputs))
                 let dataLoss = loss(output, batch.targets)
@@ -112,7 +115,7 @@ public final class Trainer<Scalar: TensorScalar> {
                 step += 1
                 progress?(TrainingProgress(step: step, totalSteps: totalSteps, epoch: epoch + 1, epochs: epochs, loss: lossValue))
             }
-            let epochLoss = lossSum / Double(Swift.max(batches.count, 1))
+            let epochLoss = lossSum / Double(Swift.max(history.stepLosses.count - stepsBefore, 1))
             history.epochLosses.append(epochLoss)
             if seen > 0 { history.epochAccuracies.append(Double(correct) / Double(seen)) }
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }

@@ -1,0 +1,98 @@
+import Foundation
+import Losses
+import Optimizers
+
+/// One experiment file (EXPERIMENT-SPEC.md, version 1): data, model, loss, optimizer, clipping,
+/// L2, schedule and training length. `Experiment.load(path:)` reads and checks one.
+public struct Experiment: Sendable, Equatable {
+    /// How long to train.
+    public enum Length: Sendable, Equatable {
+        case epochs(Int)
+        case steps(Int)
+    }
+
+    /// Default: the file's name without its extension.
+    public var name: String
+    /// Seeds data generation and splitting, initialisation and shuffling (default 0).
+    public var seed: UInt64
+    public var data: DataSpec
+    /// The layers, `mlp` entries expanded.
+    public var layers: [LayerPlan]
+    /// Default: `cross_entropy` for classification data, `mse` for regression.
+    public var loss: Loss?
+    /// Default: `{"type": "sgd", "lr": 0.01}`.
+    public var optimizer: OptimizerSpec
+    public var clip: ClipSpec?
+    /// λ of `λ·Σ‖W‖²` (default 0).
+    public var l2: Double
+    public var schedule: ScheduleSpec?
+    /// Default 32.
+    public var batchSize: Int
+    /// Default 10 epochs.
+    public var length: Length
+    /// The folder relative data paths are resolved against.
+    public var folder: String
+    /// Where the experiment came from (for error messages).
+    public var file: String
+
+    /// Reads and checks the experiment file at `path`.
+    public static func load(path: String) throws(ExperimentError) -> Experiment {
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError(file: path, key: "", message: "no such file (or it cannot be read)")
+        }
+        return try parse(data, file: url.lastPathComponent, defaultName: url.deletingPathExtension().lastPathComponent,
+                         folder: url.deletingLastPathComponent().path)
+    }
+
+    /// Parses experiment JSON; `file` names it in errors.
+    public static func parse(_ json: Data, file: String, defaultName: String = "experiment", folder: String = ".") throws(ExperimentError) -> Experiment {
+        let decoder = JSONDecoder()
+        decoder.userInfo[.experimentDefaults] = (defaultName, folder, file)
+        do {
+            return try decoder.decode(Experiment.self, from: json)
+        } catch let error as DecodingError {
+            throw ExperimentError(file: file, decoding: error)
+        } catch {
+            throw ExperimentError(file: file, key: "", message: "\(error)")
+        }
+    }
+}
+
+extension CodingUserInfoKey {
+    static let experimentDefaults = CodingUserInfoKey(rawValue: "gradguard.experimentDefaults")!
+}
+
+extension Experiment: Decodable {
+    static let keys: Set<String> = ["name", "seed", "data", "model", "loss", "optimizer", "clip", "l2", "schedule", "batch_size", "epochs", "steps"]
+
+    public init(from decoder: any Decoder) throws {
+        let (defaultName, folder, file) = decoder.userInfo[.experimentDefaults] as? (String, String, String) ?? ("experiment", ".", "<string>")
+        let c = try decoder.container(keyedBy: SpecKey.self)
+        try c.rejectUnknownKeys(Self.keys, in: "an experiment")
+        name = try c.optional("name") ?? defaultName
+        seed = UInt64(bitPattern: Int64(try c.optional("seed", Int.self) ?? 0))
+        data = try c.required("data")
+        let entries: [ModelEntry] = try c.required("model")
+        guard !entries.isEmpty else { throw c.fail("model", "expected at least one layer") }
+        layers = entries.flatMap(\.layers)
+        if let lossName = try c.optional("loss", String.self) {
+            guard let parsed = Loss(rawValue: lossName) else {
+                throw c.fail("loss", "unknown loss \"\(lossName)\" (known: mse, cross_entropy, bce_with_logits)")
+            }
+            loss = parsed
+        }
+        optimizer = try c.optional("optimizer") ?? OptimizerSpec(kind: .sgd, learningRate: 0.01)
+        clip = try c.optional("clip")
+        l2 = try c.number("l2", default: 0, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0")
+        schedule = try c.optional("schedule")
+        batchSize = try c.positive("batch_size", default: 32)
+        switch (try c.optional("epochs", Int.self), try c.optional("steps", Int.self)) {
+        case (.some, .some): throw c.fail("steps", "give epochs or steps, not both")
+        case (_, .some): length = .steps(try c.positive("steps"))
+        default: length = .epochs(try c.positive("epochs", default: 10))
+        }
+        self.folder = folder
+        self.file = file
+    }
+}

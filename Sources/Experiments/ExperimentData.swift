@@ -1,0 +1,97 @@
+import Datasets
+import Foundation
+import TensorCore
+
+/// An experiment's data, loaded: the training set, the test set (nil for `random_regression`),
+/// and what the task is.
+public struct ExperimentData<Scalar: TensorScalar> {
+    /// What the training loop iterates over.
+    public let train: any Dataset<Scalar>
+    /// The held-out set loss and accuracy are reported on.
+    public let test: InMemoryDataset<Scalar>?
+    /// The number of classes for classification, nil for regression.
+    public let classes: Int?
+    /// One sample's input shape (`[features]` or `[steps, features]`).
+    public let sampleShape: [Int]
+    /// One sample's target shape for regression (`[outputs]`), `[]` for class indices.
+    public let targetShape: [Int]
+
+    /// Loads (or generates, seeded by `rng`) the data `spec` describes; relative paths are
+    /// resolved against `folder`. Failures are `ExperimentError`s naming `file` and the key.
+    public static func load(
+        _ spec: DataSpec, relativeTo folder: String, file: String, using rng: inout RandomGenerator
+    ) throws(ExperimentError) -> ExperimentData {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
+        }
+        func fail(_ key: String, _ error: DataFormatError) -> ExperimentError {
+            ExperimentError(file: file, key: "data.\(key)", message: error.description)
+        }
+        let whole: InMemoryDataset<Scalar>
+        var classes: Int?
+        switch spec.kind {
+        case .digits:
+            do {
+                let (x, y) = try Digits.load(as: Scalar.self)
+                whole = InMemoryDataset(inputs: x, targets: y)
+            } catch { throw fail("kind", error) }
+            classes = Digits.classCount
+        case .fashionMNIST(let path, let limit):
+            let sets: (train: InMemoryDataset<Scalar>, test: InMemoryDataset<Scalar>)
+            do { sets = try FashionMNIST.load(path: resolve(path), limit: limit) } catch { throw fail("path", error) }
+            let scaling = spec.standardize ? Standardization(fittedTo: sets.train.inputs) : nil
+            return ExperimentData(train: scaling?.apply(to: sets.train) ?? sets.train, test: scaling?.apply(to: sets.test) ?? sets.test,
+                                  classes: 10, sampleShape: [784], targetShape: [])
+        case .csv(let path, let target, let classification):
+            do {
+                let table: (data: InMemoryDataset<Scalar>, classNames: [String]) =
+                    try CSVTable.read(path: resolve(path), target: target, classification: classification)
+                whole = table.data
+                classes = classification ? table.classNames.count : nil
+            } catch { throw fail("path", error) }
+        case .npy(let xPath, let yPath, let classification):
+            let x: (array: Tensor<Scalar>, integral: Bool), y: (array: Tensor<Scalar>, integral: Bool)
+            do { x = try NPY.read(path: resolve(xPath)) } catch { throw fail("x", error) }
+            do { y = try NPY.read(path: resolve(yPath)) } catch { throw fail("y", error) }
+            guard x.array.rank >= 2, x.array.shape[0] == y.array.shape.first, x.array.scalars.allSatisfy(\.isFinite) else {
+                throw ExperimentError(file: file, key: "data.x", message: "x \(x.array.shape) must be [samples, features…] with finite values and as many samples as y \(y.array.shape)")
+            }
+            if classification ?? (y.integral && y.array.rank == 1) {
+                guard y.array.rank == 1, y.array.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
+                    throw ExperimentError(file: file, key: "data.y", message: "classification targets must be [samples] class indices ≥ 0")
+                }
+                classes = Int(y.array.scalars.max() ?? 0) + 1
+                whole = InMemoryDataset(inputs: x.array, targets: y.array)
+            } else {
+                guard y.array.scalars.allSatisfy(\.isFinite) else { throw ExperimentError(file: file, key: "data.y", message: "targets must be finite") }
+                whole = InMemoryDataset(inputs: x.array, targets: y.array.rank == 1 ? y.array.reshaped([y.array.count, 1]) : y.array)
+            }
+        case .spirals(let k, let samples, let noise):
+            guard samples >= k else { throw ExperimentError(file: file, key: "data.samples", message: "expected at least one sample per class (\(k)), got \(samples)") }
+            whole = SyntheticData.spirals(classes: k, samples: samples, noise: noise, using: &rng)
+            classes = k
+        case .teacher(let features, let outputs, let samples, let depth):
+            whole = SyntheticData.teacher(features: features, outputs: outputs, samples: samples, depth: depth, using: &rng)
+        case .randomRegression(let features, let outputs):
+            return ExperimentData(train: RandomRegression(features: features, outputs: outputs), test: nil, classes: nil,
+                                  sampleShape: [features], targetShape: [outputs])
+        case .adding(let length, let samples):
+            whole = SyntheticData.adding(length: length, samples: samples, using: &rng)
+        case .temporalOrder(let length, let samples):
+            whole = SyntheticData.temporalOrder(length: length, samples: samples, using: &rng)
+            classes = 4
+        }
+        var (train, test) = whole.split(testFraction: spec.testFraction, using: &rng)
+        guard train.count > 0 else {
+            throw ExperimentError(file: file, key: "data.test_fraction", message: "leaves no training samples out of \(whole.count)")
+        }
+        if spec.standardize {
+            let scaling = Standardization(fittedTo: train.inputs)
+            train = scaling.apply(to: train)
+            test = scaling.apply(to: test)
+        }
+        return ExperimentData(train: train, test: test.count > 0 ? test : nil, classes: classes,
+                              sampleShape: Array(whole.inputs.shape.dropFirst()),
+                              targetShape: classes == nil ? Array(whole.targets.shape.dropFirst()) : [])
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Optimizers
+
+/// Why an experiment file could not be used: the file, the key path inside it
+/// (`model[2].out`) and what is wrong, e.g.
+/// `experiment.json: model[2].out: expected a positive integer, got -3`.
+public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The experiment file (or `<string>` for text not read from a file).
+    public let file: String
+    /// The key path, empty for the whole document.
+    public let key: String
+    public let message: String
+
+    public init(file: String, key: String, message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { key.isEmpty ? "\(file): \(message)" : "\(file): \(key): \(message)" }
+
+    /// The error a `JSONDecoder` threw, rephrased with the key path it happened at.
+    init(file: String, decoding error: DecodingError) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce("") { text, key in
+                if let index = key.intValue { return text + "[\(index)]" }
+                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(file: file, key: path(context.codingPath + [key]), message: "missing (this key is required)")
+        case .typeMismatch(let type, let context):
+            let found = context.debugDescription.range(of: "found ").map { " got " + context.debugDescription[$0.upperBound...] } ?? ""
+            self.init(file: file, key: path(context.codingPath), message: "expected \(Self.describe(type))," + found)
+        case .valueNotFound(let type, let context):
+            self.init(file: file, key: path(context.codingPath), message: "expected \(Self.describe(type)), got null")
+        case .dataCorrupted(let context):
+            let text = context.underlyingError.map { "not valid JSON (\($0))" } ?? context.debugDescription
+            self.init(file: file, key: path(context.codingPath), message: text)
+        @unknown default:
+            self.init(file: file, key: "", message: "\(error)")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "text"
+        case is Bool.Type: "true or false"
+        default:
+            "\(type)".hasPrefix("Array") ? "a list" : "\(type)".hasPrefix("Dictionary") ? "an object" : "\(type)"
+        }
+    }
+}
+
+/// Decoding helpers for the experiment-file types (on top of `SpecKey`'s).
+extension KeyedDecodingContainer where Key == SpecKey {
+    func required<T: Decodable>(_ name: String, _ type: T.Type = T.self) throws -> T {
+        try decode(T.self, forKey: SpecKey(name))
+    }
+
+    /// A positive integer at `name` (or `fallback` when absent).
+    func positive(_ name: String, default fallback: Int? = nil) throws -> Int {
+        guard let v = try optional(name, Int.self) ?? fallback else { return try required(name, Int.self) }
+        guard v > 0 else { throw fail(name, "expected a positive integer, got \(v)") }
+        return v
+    }
+
+    /// A number in `range` at `name` (or `fallback`).
+    func number(_ name: String, default fallback: Double, in range: ClosedRange<Double>, _ what: String) throws -> Double {
+        let v = try optional(name, Double.self) ?? fallback
+        guard range.contains(v) else { throw fail(name, "expected \(what), got \(v)") }
+        return v
+    }
+
+    func fail(_ name: String, _ message: String) -> DecodingError {
+        DecodingError.dataCorruptedError(forKey: SpecKey(name), in: self, debugDescription: message)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Layers
+import XCTest
+@testable import Experiments
+
+final class ExperimentParsingTests: XCTestCase {
+    func parse(_ json: String) throws -> Experiment {
+        try Experiment.parse(Data(json.utf8), file: "experiment.json")
+    }
+
+    func assertError(_ json: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try parse(json), file: file, line: line) { error in
+            XCTAssertTrue("\(error)".contains(expected), "got: \(error)", file: file, line: line)
+        }
+    }
+
+    let specExample = """
+    {"name": "deep-sigmoid", "seed": 7, "data": {"kind": "digits"},
+     "model": [{"type": "mlp", "sizes": [64, 64, 64, 10], "activation": "sigmoid", "init": {"type": "normal", "std": 0.05}}],
+     "loss": "cross_entropy", "optimizer": {"type": "sgd", "lr": 0.1}, "clip": null, "batch_size": 32, "epochs": 10}
+    """
+
+    func testSpecExampleExpandsTheMLP() throws {
+        let e = try parse(specExample)
+        XCTAssertEqual(e.name, "deep-sigmoid")
+        XCTAssertEqual(e.seed, 7)
+        XCTAssertEqual(e.layers, [
+            .linear(inFeatures: 64, outFeatures: 64, bias: true, init: .weights(.normal(mean: 0, std: 0.05))), .plain(.activation(.sigmoid)),
+            .linear(inFeatures: 64, outFeatures: 64, bias: true, init: .weights(.normal(mean: 0, std: 0.05))), .plain(.activation(.sigmoid)),
+            .linear(inFeatures: 64, outFeatures: 10, bias: true, init: .weights(.normal(mean: 0, std: 0.05))),
+        ])
+        XCTAssertEqual(e.length, .epochs(10))
+        XCTAssertNil(e.clip)
+    }
+
+    func testMLPBatchNormResidualDropout() throws {
+        let e = try parse("""
+        {"data": {"kind": "digits"}, "steps": 5,
+         "model": [{"type": "mlp", "sizes": [64, 32, 32, 10], "activation": "relu", "init": "kaiming_normal",
+                    "batchnorm": true, "residual": true, "dropout": 0.1}]}
+        """)
+        XCTAssertEqual(e.length, .steps(5))
+        XCTAssertEqual(e.layers.count, 4 + 1 + 1) // first block (4 layers), residual block, last linear
+        guard case .residual(let body) = e.layers[4] else { return XCTFail("expected a residual block, got \(e.layers[4])") }
+        XCTAssertEqual(body.count, 4)
+        XCTAssertEqual(body[1], .plain(.batchNorm1d(features: 32, epsilon: 1e-5, momentum: 0.1)))
+    }
+
+    func testErrorsNameFileAndKey() {
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}, {"type": "relu"}, {"type": "linear", "in": 10, "out": -3}]}"#,
+                    "experiment.json: model[2].out: expected a positive integer, got -3")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "epochz": 3}"#,
+                    "experiment.json: epochz: unknown key")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10, "init": "kaiming"}]}"#,
+                    "model[0].init: unknown init \"kaiming\"")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": "64", "out": 10}]}"#,
+                    "model[0].in: expected an integer")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "batch_size": 0}"#,
+                    "batch_size: expected a positive integer, got 0")
+        assertError(#"{"data": {"kind": "mnist"}, "model": [{"type": "linear", "in": 64, "out": 10}]}"#,
+                    "data.kind: unknown data kind \"mnist\"")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "mlp", "sizes": [64, 0, 10]}]}"#,
+                    "model[0].sizes: expected positive integers, got 0 at position 1")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "optimizer": {"type": "sgd", "betas": [0.9, 0.9]}}"#,
+                    "optimizer.betas: unknown key")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "clip": {"type": "norm", "max_norm": 1, "non_finite": "ignore"}}"#,
+                    "clip.non_finite: expected error, skip or propagate")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10},"#, "not valid JSON")
+        assertError(#"{"model": [{"type": "linear", "in": 64, "out": 10}]}"#, "data: missing")
+    }
+
+    func testMissingFileIsAnError() {
+        XCTAssertThrowsError(try Experiment.load(path: "/nonexistent/exp.json")) {
+            XCTAssertEqual("\($0)", "/nonexistent/exp.json: no such file (or it cannot be read)")
+        }
+    }
+
+    func testInitNamesAndObjects() throws {
+        for (json, expected) in [
+            (#""xavier_uniform""#, WeightInit.weights(.xavierUniform())),
+            (#""default""#, .pytorchDefault),
+            (#"{"type": "constant", "value": 0.5}"#, .weights(.constant(0.5))),
+            (#"{"type": "kaiming_normal", "mode": "fan_out", "nonlinearity": "relu"}"#, .weights(.kaimingNormal(mode: .fanOut, nonlinearity: .relu))),
+            (#"{"type": "orthogonal", "gain": 2}"#, .weights(.orthogonal(gain: 2))),
+            (#"{"type": "uniform", "low": -1, "high": 1}"#, .weights(.uniform(low: -1, high: 1))),
+        ] {
+            let e = try parse(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10, "init": \#(json)}]}"#)
+            XCTAssertEqual(e.layers, [.linear(inFeatures: 64, outFeatures: 10, bias: true, init: expected)], json)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Layers
+import TensorCore
+import XCTest
+@testable import Experiments
+
+final class ExperimentSetupTests: XCTestCase {
+    func setup(_ json: String) throws -> ExperimentSetup<Float> {
+        try ExperimentSetup(Experiment.parse(Data(json.utf8), file: "e.json"))
+    }
+
+    func testDigitsSplitAndInitBiasesAtZero() throws {
+        let s = try setup(#"{"data": {"kind": "digits"}, "model": [{"type": "mlp", "sizes": [64, 16, 10], "init": "xavier_normal"}]}"#)
+        XCTAssertEqual(s.data.test?.count, 359)
+        XCTAssertEqual(s.data.classes, 10)
+        XCTAssertEqual(s.loss, .crossEntropy)
+        let named = Dictionary(uniqueKeysWithValues: s.model.namedParameters().map { ($0.name, $0.variable.value) })
+        XCTAssertTrue(named["0.bias"]!.scalars.allSatisfy { $0 == 0 })
+        XCTAssertFalse(named["0.weight"]!.scalars.allSatisfy { $0 == 0 })
+        XCTAssertEqual(s.totalSteps, 10 * 45)
+    }
+
+    func testPytorchDefaultKeepsRandomBiases() throws {
+        let s = try setup(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}]}"#)
+        XCTAssertFalse(s.model.namedParameters()[1].variable.value.scalars.allSatisfy { $0 == 0 })
+    }
+
+    func testSameSeedSameData() throws {
+        let json = #"{"seed": 3, "data": {"kind": "spirals", "samples": 90}, "model": [{"type": "mlp", "sizes": [2, 8, 3]}]}"#
+        let a = try setup(json), b = try setup(json)
+        XCTAssertEqual(a.data.test?.inputs, b.data.test?.inputs)
+        XCTAssertEqual(a.model.namedParameters()[0].variable.value, b.model.namedParameters()[0].variable.value)
+    }
+
+    func testStepsAndMismatchErrors() throws {
+        let s = try setup(#"{"data": {"kind": "adding", "length": 10, "samples": 100}, "model": [{"type": "lstm", "input": 2, "hidden": 8}, {"type": "linear", "in": 8, "out": 1}], "steps": 7, "batch_size": 16}"#)
+        XCTAssertEqual(s.loss, .mse)
+        XCTAssertEqual(s.totalSteps, 7)
+        XCTAssertEqual(s.epochs, 2)
+        XCTAssertThrowsError(try setup(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 32, "out": 10}]}"#)) {
+            XCTAssertTrue("\($0)".hasPrefix("e.json: model: does not fit the data"), "\($0)")
+        }
+        XCTAssertThrowsError(try setup(#"{"data": {"kind": "teacher"}, "model": [{"type": "linear", "in": 16, "out": 1}], "loss": "cross_entropy"}"#)) {
+            XCTAssertTrue("\($0)".contains("loss: cross_entropy needs class labels"), "\($0)")
+        }
+        XCTAssertThrowsError(try setup(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 7}]}"#)) {
+            XCTAssertTrue("\($0)".contains("10 classes"), "\($0)")
+        }
+        XCTAssertThrowsError(try setup(#"{"data": {"kind": "csv", "path": "missing.csv", "target": "y"}, "model": [{"type": "linear", "in": 64, "out": 7}]}"#)) {
+            XCTAssertTrue("\($0)".contains("e.json: data.path:") && "\($0)".contains("missing.csv: no such file"), "\($0)")
+        }
+        XCTAssertThrowsError(try setup(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "optimizer": {"type": "sgd", "lr": -1}}"#)) {
+            XCTAssertTrue("\($0)".contains("e.json: optimizer:"), "\($0)")
+        }
+    }
+
+    func testBinaryClassificationWithBCE() throws {
+        let s = try setup(#"{"data": {"kind": "spirals", "classes": 2, "samples": 100}, "model": [{"type": "mlp", "sizes": [2, 8, 1]}], "loss": "bce_with_logits"}"#)
+        XCTAssertEqual(s.data.test?.targets.shape, [20, 1])
+    }
+}
