@@ -38,12 +38,13 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Training"]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
+        .target(name: "Doctor", dependencies: ["Diagnosis", "Experiments"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
             name: "GradGuard",
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "Datasets", "Training",
-                "ReferenceCases", "Monitor", "Diagnosis",
+                "ReferenceCases", "Monitor", "Diagnosis", "Experiments", "Doctor",
             ]),
         .executableTarget(
             name: "GradGuardCLI",

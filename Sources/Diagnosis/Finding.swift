@@ -11,6 +11,10 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable {
     case oscillatingLoss = "oscillating_loss"
     case slowConvergence = "slow_convergence"
     case symmetry
+    /// GradGuard's additions: a layer's weight norm grows or shrinks by a decade or more, or sits at 0.
+    case weightsGrowing = "weights_growing"
+    case weightsShrinking = "weights_shrinking"
+    case weightsAtZero = "weights_at_zero"
     case healthy
 }
 
@@ -45,7 +49,7 @@ extension StepRecord {
 
     /// ‖∂L/∂a‖ at the first weighted layer's output over the same at the last one's: the
     /// fraction of the output-side gradient that reaches the input side.
-    var firstToLastGradientRatio: Double? {
+    public var firstToLastGradientRatio: Double? {
         let weighted = weightedLayers
         guard weighted.count >= 2, let first = weighted.first?.outputGradNorm, let last = weighted.last?.outputGradNorm,
               last > 0, first.isFinite, last.isFinite else { return nil }

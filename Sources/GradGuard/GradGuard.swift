@@ -2,6 +2,8 @@
 @_exported import Autodiff
 @_exported import Datasets
 @_exported import Diagnosis
+@_exported import Doctor
+@_exported import Experiments
 @_exported import Initializers
 @_exported import Layers
 @_exported import Monitor

@@ -34,6 +34,11 @@ final class ProgressBar {
         shown = true
     }
 
+    /// Clears the bar's line so other output can be printed; the next update redraws it.
+    func interrupt() {
+        if shown && interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
     /// Ends the bar's line (if one was drawn).
     func finish() {
         if shown && interactive { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -61,27 +61,32 @@ public struct OptimizerSpec: Decodable, Equatable, Sendable {
         amsgrad = try c.optional("amsgrad")
     }
 
+    /// `lr` as given, or PyTorch's default for the type (SGD 1e-3, Adagrad and RMSprop 1e-2, Adam(W) 1e-3).
+    public var effectiveLearningRate: Double {
+        learningRate ?? (kind == .adagrad || kind == .rmsprop ? 1e-2 : 1e-3)
+    }
+
     /// The optimizer over `parameters`, with PyTorch's defaults for every key not given.
     public func make<Scalar>(_ parameters: [Variable<Scalar>]) throws(HyperparameterError) -> Optimizer<Scalar> {
         switch kind {
         case .sgd:
-            return try SGD(parameters: parameters, learningRate: learningRate ?? 1e-3, momentum: momentum ?? 0,
+            return try SGD(parameters: parameters, learningRate: effectiveLearningRate, momentum: momentum ?? 0,
                            dampening: dampening ?? 0, weightDecay: weightDecay ?? 0, nesterov: nesterov ?? false)
         case .adagrad:
-            return try Adagrad(parameters: parameters, learningRate: learningRate ?? 1e-2,
+            return try Adagrad(parameters: parameters, learningRate: effectiveLearningRate,
                                learningRateDecay: learningRateDecay ?? 0, weightDecay: weightDecay ?? 0,
                                initialAccumulatorValue: initialAccumulatorValue ?? 0, epsilon: epsilon ?? 1e-10)
         case .rmsprop:
-            return try RMSprop(parameters: parameters, learningRate: learningRate ?? 1e-2, alpha: alpha ?? 0.99,
+            return try RMSprop(parameters: parameters, learningRate: effectiveLearningRate, alpha: alpha ?? 0.99,
                                epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, momentum: momentum ?? 0,
                                centered: centered ?? false)
         case .adam, .adamw:
             let b = betas.map { ($0[0], $0[1]) } ?? (0.9, 0.999)
             if kind == .adam {
-                return try Adam(parameters: parameters, learningRate: learningRate ?? 1e-3, betas: b,
+                return try Adam(parameters: parameters, learningRate: effectiveLearningRate, betas: b,
                                 epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, amsgrad: amsgrad ?? false)
             }
-            return try AdamW(parameters: parameters, learningRate: learningRate ?? 1e-3, betas: b,
+            return try AdamW(parameters: parameters, learningRate: effectiveLearningRate, betas: b,
                              epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 1e-2, amsgrad: amsgrad ?? false)
         }
     }

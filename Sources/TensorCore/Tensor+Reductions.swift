@@ -27,9 +27,7 @@ extension Tensor {
     @inlinable
     public func l2Norm() -> Double {
         withUnsafeBufferPointer { buffer in
-            var total = 0.0
-            for x in buffer { let d = Double(x); total += d * d }
-            return total.squareRoot()
+            buffer.isEmpty ? 0 : Scalar.sumOfSquares(buffer.baseAddress!, count: buffer.count).squareRoot()
         }
     }
 

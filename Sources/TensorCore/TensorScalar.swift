@@ -14,12 +14,20 @@ where RawSignificand: FixedWidthInteger {
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// `Σ x[i]²` over `count` elements, accumulated in Double (BLAS `dsdot` / `ddot`).
+    static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Double
 }
 
 @inlinable
 func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Float: TensorScalar {
+    @inlinable
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        cblas_dsdot(blasint(count), x, 1, x, 1)
+    }
+
     @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -35,6 +43,11 @@ extension Float: TensorScalar {
 }
 
 extension Double: TensorScalar {
+    @inlinable
+    public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int) -> Double {
+        cblas_ddot(blasint(count), x, 1, x, 1)
+    }
+
     @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,

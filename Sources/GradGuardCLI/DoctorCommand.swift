@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import GradGuard
+
+/// `gradguard doctor [FILE] [--json]`: diagnose, explain and repair a training run.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Train, diagnose gradient problems per layer, explain them, and try the remedies.",
+        discussion: """
+            Without FILE it runs the built-in example: a deep sigmoid MLP with a too-small \
+            initialisation on the embedded digits data, whose gradient vanishes. Every remedy \
+            that fits the main problem is retrained with the same seed, data and step budget. \
+            --json prints the document of EXPERIMENT-SPEC.md instead of the summary.
+            """)
+
+    @Argument(help: "The experiment file (JSON, see EXPERIMENT-SPEC.md); default: the built-in example.") var file: String?
+    @Flag(help: "Print the doctor document as JSON on standard output.") var json = false
+    @Option(help: "Folder the run folder goes in.") var runs = "runs"
+    @Flag(help: "Do not write a run folder.") var noSave = false
+    @Option(help: "Record every N-th step.") var monitorEvery = 1
+
+    func validate() throws {
+        guard monitorEvery >= 1 else { throw ValidationError("--monitor-every must be at least 1, got \(monitorEvery)") }
+    }
+
+    func run() throws {
+        let (experiment, text) = try ExperimentInput.load(file)
+        let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if !json {
+            print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")")
+        }
+        var bar = ProgressBar(delay: 0.5), runIndex = 0
+        let start = Date()
+        let outcome: (report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun])
+        do {
+            outcome = try Doctor(monitorEvery: monitorEvery).examine(experiment) { event in
+                switch event {
+                case .runStarted(let label, let steps):
+                    runIndex += 1
+                    bar = ProgressBar(delay: 0.5)
+                    log(runIndex == 1 ? "training \(label) (\(ExperimentInput.describe(experiment, steps: steps)))…"
+                                      : "retraining with remedy \(label)…")
+                case .progress(let p): bar.update(p)
+                case .runFinished(_, let result):
+                    bar.finish()
+                    if runIndex == 1 { log("  → \(result.verdict.rawValue); trying remedies") }
+                }
+            }
+        } catch { throw CLIError("\(error)") }
+        let report = outcome.report
+        var folderPath: String?
+        if !noSave {
+            do {
+                let folder = try RunFolder(root: runs, name: experiment.name)
+                try folder.save(experimentText: text, run: outcome.original)
+                try folder.write("doctor.json", Data(try report.json().utf8))
+                folderPath = folder.path
+            } catch {
+                log("warning: could not write the run folder under \(runs): \(error.localizedDescription)")
+            }
+        }
+        if json {
+            print(try report.json())
+        } else {
+            print(DoctorSummary.render(report, seconds: Date().timeIntervalSince(start), folder: folderPath))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import GradGuard
+
+/// Reading an experiment for `train` and `doctor`: a file, or the built-in default; errors
+/// come back as one clear line and exit status 1, never a trap.
+enum ExperimentInput {
+    static func load(_ path: String?) throws -> (experiment: Experiment, text: Data) {
+        guard let path else { return (DefaultExperiment.experiment(), Data(DefaultExperiment.json.utf8)) }
+        do {
+            let experiment = try Experiment.load(path: path)
+            return (experiment, FileManager.default.contents(atPath: path) ?? Data())
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// "digits, 10 epochs × 45 steps" for a header line.
+    static func describe(_ e: Experiment, steps: Int) -> String {
+        let length = switch e.length {
+        case .epochs(let n): "\(n) epochs"
+        case .steps(let n): "\(n) steps"
+        }
+        return "data \(e.data.name), \(e.layers.filter { if case .linear = $0 { true } else { false } }.count) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
+    }
+}
+
+/// An error to show the user as one line (exit status 1).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Formats a number for the terminal: fixed for everyday sizes, scientific otherwise.
+func show(_ x: Double?) -> String {
+    guard let x else { return "–" }
+    guard x.isFinite else { return x.isNaN ? "NaN" : "∞" }
+    return x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e4) ? String(format: "%.2e", x) : String(format: "%.4g", x)
+}
+
+func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
