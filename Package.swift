@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Initializers"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor"], exclude: ["Experiments"]),
         .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]

@@ -33,7 +33,10 @@ public struct VanishingGradientDetector: Detector {
 /// above `ratioThreshold`, default 1e3, in half the records: the mirror of vanishing), or the
 /// global gradient norm grows exponentially before any NaN — a least-squares slope of
 /// log₁₀‖g‖ above `slopeThreshold` (default 0.1 decades per step, ×10 every 10 steps) over a
-/// window of `window` records (default 10) that ends at least 100× above where it started.
+/// window of `window` records (default 10) that ends at least 100× above where it started and
+/// rises in at least 80 % of its steps. The last condition separates a run-away from mini-batch
+/// noise: a cross-entropy gradient can differ 1000-fold between an easy and a hard batch, but
+/// noise rises only about half of the time.
 public struct ExplodingGradientDetector: Detector {
     public let ratioThreshold: Double
     public let slopeThreshold: Double
@@ -62,7 +65,8 @@ public struct ExplodingGradientDetector: Detector {
             let logs = slice.map { log10($0.totalGradNorm) }
             let slope = Self.slope(logs)
             let growth = slice.last!.totalGradNorm / slice.first!.totalGradNorm
-            if slope > slopeThreshold && growth >= 100 {
+            let rises = zip(slice.dropFirst(), slice).filter { $0.totalGradNorm > $1.totalGradNorm }.count
+            if slope > slopeThreshold && growth >= 100 && Double(rises) >= 0.8 * Double(window - 1) {
                 return Finding(
                     kind: .explodingGradient, layer: nil, firstStep: slice.first!.step,
                     evidence: ["log10_norm_slope_per_step": slope, "growth": growth, "total_grad_norm": slice.last!.totalGradNorm],

@@ -10,15 +10,17 @@ func lossEnds(_ records: [StepRecord], fraction: Double = 0.2) -> (early: Double
     return (median(losses.prefix(n)), median(losses.suffix(n)), Array(losses.suffix(losses.count / 2)))
 }
 
-/// `oscillating_loss`: the loss jumps up and down instead of going down. Over the second half of
-/// the records: consecutive changes alternate in sign at least `signChangeShare` of the time
-/// (default 0.5: random noise alternates about 2/3 of the time, a steady descent never), the
-/// median step-to-step change is at least `amplitude` (default 0.3) times the median loss, and
-/// the late loss is not below half the early one (no progress).
+/// `oscillating_loss`: the loss jumps up and down instead of settling. Over the second half of
+/// the records, consecutive changes reverse direction at least `signChangeShare` of the time
+/// (default 0.5: a steady descent never reverses, noise does about 2/3 of the time) and the
+/// median step-to-step change is at least `amplitude` (default 0.3) times the loss at the first
+/// record (before any update).
 ///
-/// Why: mini-batch noise alone alternates but with a small amplitude once training converges;
-/// a learning rate past the stable limit (2/λ_max for gradient descent on a quadratic) makes
-/// each step overshoot the valley, a large jump every step while the level stays.
+/// Why relative to the first loss: mini-batch noise is large relative to a small converged loss
+/// (measured on digits, lr 5: late median change 0.12 at a level of 0.15) but small against
+/// where training started (0.05 of ln 10); a learning rate past the stable limit (2/λ_max on a
+/// quadratic) overshoots the valley every step, and the jumps stay comparable to the initial
+/// loss (lr 50: 0.65 of it).
 public struct OscillatingLossDetector: Detector {
     public let signChangeShare: Double
     public let amplitude: Double
@@ -29,24 +31,22 @@ public struct OscillatingLossDetector: Detector {
     }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        guard let ends = lossEnds(records), ends.late >= 0.5 * ends.early else { return nil }
+        guard let ends = lossEnds(records), let initial = records.first?.loss, initial.isFinite, initial > 0 else { return nil }
         let late = ends.late_
         let changes = zip(late.dropFirst(), late).map { $0 - $1 }
         guard changes.count >= 4 else { return nil }
         let flips = zip(changes.dropFirst(), changes).filter { $0 * $1 < 0 }.count
         let share = Double(flips) / Double(changes.count - 1)
         let medianChange = changes.map(Swift.abs).sorted()[changes.count / 2]
-        let medianLoss = late.sorted()[late.count / 2]
-        guard share >= signChangeShare, medianLoss > 0, medianChange >= amplitude * medianLoss else { return nil }
+        guard share >= signChangeShare, medianChange >= amplitude * initial else { return nil }
         let start = records.count - records.count / 2
         return Finding(
             kind: .oscillatingLoss, layer: nil, firstStep: records[Swift.min(start, records.count - 1)].step,
-            evidence: ["sign_change_share": share, "relative_amplitude": medianChange / medianLoss,
-                       "loss_early": ends.early, "loss_late": ends.late],
-            explanation: String(format: "The loss jumps by %.0f%% of its level from step to step, up and down (%.0f%% of "
-                + "the changes reverse direction), and is no lower than it was (%.3g → %.3g): each update overshoots. "
-                + "Remedies: a lower learning rate, gradient clipping, Adam.", 100 * medianChange / medianLoss, 100 * share,
-                ends.early, ends.late))
+            evidence: ["sign_change_share": share, "median_change_over_initial_loss": medianChange / initial,
+                       "initial_loss": initial, "loss_late": ends.late],
+            explanation: String(format: "In the second half of training the loss still jumps by %.0f%% of its initial value "
+                + "from step to step, up and down (%.0f%% of the changes reverse direction): each update overshoots the "
+                + "minimum. Remedies: a lower learning rate, gradient clipping, Adam.", 100 * medianChange / initial, 100 * share))
     }
 }
 

@@ -36,7 +36,7 @@ public struct Doctor: Sendable {
             do { candidate = try ExperimentSetup(changed, data: setup.data) } catch { continue }
             let result = run(remedy.rawValue, candidate, events)
             results.append(result)
-            let stillThere = result.findings.contains { $0.kind == kind || $0.kind == .nonFinite }
+            let stillThere = result.findings.contains { [kind, .nonFinite, .explodingGradient].contains($0.kind) }
             let better = !original.final.loss.isFinite || (result.final.loss.isFinite && result.final.loss < original.final.loss)
             repairs.append(.init(remedy: remedy.rawValue, changes: changes, final: result.final, fixed: !stillThere && better,
                                  verdict: result.verdict.rawValue))

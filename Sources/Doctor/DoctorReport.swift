@@ -16,7 +16,8 @@ public struct DoctorReport: Codable, Sendable {
         public var remedy: String
         public var changes: [String: String]
         public var final: FinalMetrics
-        /// The original main problem is gone, nothing non-finite appeared, and the final loss is lower.
+        /// The original main problem is gone, nothing non-finite or exploding appeared, and the
+        /// final loss is finite and lower.
         public var fixed: Bool
         /// What the retrained run was diagnosed with.
         public var verdict: String

@@ -36,7 +36,8 @@ enum DoctorSummary {
                     + pad(repair.fixed ? "yes" : "no", 5) + "   " + changes)
             }
             if let best = r.bestRemedy, let b = r.repairs.first(where: { $0.remedy == best }) {
-                out.append("\nFixed by \(best): test loss \(show(r.final.loss)) → \(show(b.final.loss)), accuracy \(percent(r.final.accuracy)) → \(percent(b.final.accuracy)).")
+                let accuracy = r.final.accuracy == nil ? "" : ", accuracy \(percent(r.final.accuracy)) → \(percent(b.final.accuracy))"
+                out.append("\nFixed by \(best): loss \(show(r.final.loss)) → \(show(b.final.loss))\(accuracy).")
             } else {
                 out.append("\nNo remedy fixed it on its own.")
             }

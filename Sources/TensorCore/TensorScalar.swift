@@ -15,7 +15,8 @@ where RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
-    /// `Σ x[i]²` over `count` elements, accumulated in Double (BLAS `dsdot` / `ddot`).
+    /// `Σ x[i]²` over `count` elements, accumulated in Double: finite for any finite input
+    /// (OpenBLAS's `dsdot` kernels square in single precision and overflow above 1.8e19).
     static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Double
 }
 
@@ -25,7 +26,22 @@ func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTran
 extension Float: TensorScalar {
     @inlinable
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        cblas_dsdot(blasint(count), x, 1, x, 1)
+        var a = 0.0, b = 0.0, c = 0.0, d = 0.0
+        var i = 0
+        while i + 4 <= count {
+            let p = Double(x[i]), q = Double(x[i + 1]), r = Double(x[i + 2]), s = Double(x[i + 3])
+            a += p * p
+            b += q * q
+            c += r * r
+            d += s * s
+            i += 4
+        }
+        while i < count {
+            let p = Double(x[i])
+            a += p * p
+            i += 1
+        }
+        return (a + b) + (c + d)
     }
 
     @inlinable

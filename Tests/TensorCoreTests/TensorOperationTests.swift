@@ -59,6 +59,14 @@ final class TensorOperationTests: XCTestCase {
         XCTAssertEqual(t.l2Norm(), (91.0).squareRoot(), accuracy: 1e-12)
     }
 
+    func testFloatNormOfHugeFiniteValuesIsFinite() {
+        // Squares overflow Float above 1.8e19; the norm is accumulated in Double.
+        let big = Tensor<Float>(repeating: 1e30, shape: [4099])
+        XCTAssertEqual(big.l2Norm() / (1e30 * Double(4099).squareRoot()), 1, accuracy: 1e-6)
+        XCTAssertEqual(Tensor<Float>((1...7).map(Float.init)).l2Norm(), 140.0.squareRoot(), accuracy: 1e-9)
+        XCTAssertTrue(Tensor<Float>([1, .nan]).l2Norm().isNaN)
+    }
+
     func testShapeOperations() {
         let t = Tensor<Double>(shape: [2, 3, 4], scalars: (0..<24).map(Double.init))
         let p = t.permuted([2, 0, 1])
