@@ -1,8 +1,9 @@
 import Foundation
 import Monitor
 
-/// Medians of the loss over the first and last `fraction` of the records (finite losses only).
-func lossEnds(_ records: [StepRecord], fraction: Double = 0.2) -> (early: Double, late: Double, late_: [Double])? {
+/// Medians of the loss over the first and last `fraction` of the records, and the second half
+/// of the losses (finite losses only; nil with fewer than 10).
+func lossEnds(_ records: [StepRecord], fraction: Double = 0.2) -> (early: Double, late: Double, lateHalf: [Double])? {
     let losses = records.map(\.loss).filter(\.isFinite)
     guard losses.count >= 10 else { return nil }
     let n = Swift.max(Int(Double(losses.count) * fraction), 2)
@@ -32,7 +33,7 @@ public struct OscillatingLossDetector: Detector {
 
     public func detect(_ records: [StepRecord]) -> Finding? {
         guard let ends = lossEnds(records), let initial = records.first?.loss, initial.isFinite, initial > 0 else { return nil }
-        let late = ends.late_
+        let late = ends.lateHalf
         let changes = zip(late.dropFirst(), late).map { $0 - $1 }
         guard changes.count >= 4 else { return nil }
         let flips = zip(changes.dropFirst(), changes).filter { $0 * $1 < 0 }.count

@@ -52,20 +52,22 @@ public enum ExperimentRunner {
         var setup = setup
         let scales = FactorDecomposition.weightScales(of: setup.model)
         let monitor = GradientMonitor(model: setup.model, every: monitorEvery)
-        monitor.attach(to: setup.trainer)
-        defer { monitor.detach() }
-        var history = History(), stopped: String?
-        var reported = 0
-        func summarize(_ history: History) {
-            guard let epochEnd else { return }
-            while reported < history.epochLosses.count {
-                let ratio = monitor.records.last { $0.epoch == reported }?.firstToLastGradientRatio
-                epochEnd(EpochSummary(epoch: reported + 1, epochs: setup.epochs, loss: history.epochLosses[reported],
-                                      accuracy: reported < history.epochAccuracies.count ? history.epochAccuracies[reported] : nil,
-                                      gradientRatio: ratio))
-                reported += 1
+        let trainer = setup.trainer, stepCallbacks = trainer.stepCallbacks.count, epochCallbacks = trainer.epochCallbacks.count
+        monitor.attach(to: trainer)
+        defer {
+            // Leave the trainer as it came, so a setup can be run again.
+            monitor.detach()
+            trainer.stepCallbacks.removeLast(trainer.stepCallbacks.count - stepCallbacks)
+            trainer.epochCallbacks.removeLast(trainer.epochCallbacks.count - epochCallbacks)
+        }
+        if let epochEnd {
+            setup.trainer.epochCallbacks.append { [epochs = setup.epochs] epoch, history in
+                epochEnd(EpochSummary(epoch: epoch + 1, epochs: epochs, loss: history.epochLosses[epoch],
+                                      accuracy: epoch < history.epochAccuracies.count ? history.epochAccuracies[epoch] : nil,
+                                      gradientRatio: monitor.records.last?.firstToLastGradientRatio))
             }
         }
+        var history = History(), stopped: String?
         do {
             history = try setup.trainer.train(
                 on: setup.data.train, epochs: setup.epochs, batchSize: setup.experiment.batchSize, using: &setup.shuffling,
@@ -74,7 +76,6 @@ public enum ExperimentRunner {
             history = error.history
             stopped = error.description
         }
-        summarize(history)
         let records = monitor.records
         let final: FinalMetrics
         if let test = setup.data.test {

@@ -53,6 +53,9 @@ public final class Trainer<Scalar: TensorScalar> {
     public var schedule: (any LearningRateSchedule)?
     /// Called after every step, in order of registration (the monitor hangs here).
     public var stepCallbacks: [(StepContext<Scalar>) -> Void] = []
+    /// Called at the end of every epoch with its 0-based index and the history so far (whose
+    /// last epoch loss and accuracy are that epoch's), before the schedule steps.
+    public var epochCallbacks: [(_ epoch: Int, _ history: History) -> Void] = []
     private let named: [(name: String, variable: Variable<Scalar>)]
 
     /// - Parameter clipper: default measures the norm and propagates NaN, as PyTorch without clipping.
@@ -118,6 +121,7 @@ public final class Trainer<Scalar: TensorScalar> {
             let epochLoss = lossSum / Double(Swift.max(history.stepLosses.count - stepsBefore, 1))
             history.epochLosses.append(epochLoss)
             if seen > 0 { history.epochAccuracies.append(Double(correct) / Double(seen)) }
+            for callback in epochCallbacks { callback(epoch, history) }
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }
         }
         return history

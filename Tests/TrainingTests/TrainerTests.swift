@@ -42,6 +42,18 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(history.epochAccuracies.last!, 0.95)
     }
 
+    func testEpochCallbacksAndMaxSteps() throws {
+        let trainer = try makeTrainer()
+        var seen: [(Int, Double)] = []
+        trainer.epochCallbacks.append { epoch, history in seen.append((epoch, history.epochLosses[epoch])) }
+        var rng = RandomGenerator(seed: 9)
+        let history = try trainer.train(on: blobs(), epochs: 5, batchSize: 32, using: &rng, maxSteps: 10)
+        XCTAssertEqual(history.stepLosses.count, 10, "7 steps per epoch: one full epoch and 3 steps of the next")
+        XCTAssertEqual(seen.map(\.0), [0, 1])
+        XCTAssertEqual(seen.map(\.1), history.epochLosses)
+        XCTAssertEqual(history.epochLosses[1], history.stepLosses[7...].reduce(0, +) / 3, accuracy: 1e-12)
+    }
+
     func testSameSeedSameRun() throws {
         var a = RandomGenerator(seed: 1), b = RandomGenerator(seed: 1)
         let h1 = try makeTrainer().train(on: blobs(), epochs: 2, batchSize: 16, using: &a)
