@@ -5,7 +5,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self, MonitorCommand.self])
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -89,6 +89,25 @@ struct BenchCommand: ParsableCommand {
                 print(String(format: "%@ GradGuard: %.3f ms/step (%d steps, median of %d runs)",
                              workload.label as NSString, ms, steps, repeats))
             }
+        }
+    }
+
+    struct MonitorCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "monitor",
+            abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
+
+        @Option(help: "Steps per timed run.") var steps = 10
+        @Option(help: "Timed runs of each (alternating; median reported).") var repeats = 5
+
+        func validate() throws {
+            guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
+        }
+
+        func run() throws {
+            let r = try MonitorBenchmark.run(steps: steps, repeats: repeats)
+            print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (%d steps, median of %d runs)",
+                         r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, steps, repeats))
         }
     }
 }

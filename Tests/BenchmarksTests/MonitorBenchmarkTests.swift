@@ -1,0 +1,12 @@
+import Benchmarks
+import XCTest
+
+final class MonitorBenchmarkTests: XCTestCase {
+    /// W2 runs with the monitor off and on and reports both times (the goals are read from
+    /// `gradguard bench monitor`, not checked here).
+    func testW2RunsAndReportsBothTimes() throws {
+        let r = try MonitorBenchmark.run(steps: 1, repeats: 1)
+        XCTAssertTrue(r.plainMilliseconds > 0 && r.monitoredMilliseconds > 0)
+        XCTAssertTrue(r.overhead.isFinite)
+    }
+}
