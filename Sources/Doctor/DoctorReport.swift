@@ -1,4 +1,5 @@
 import Diagnosis
+import Monitor
 import Foundation
 
 /// The `doctor --json` document (EXPERIMENT-SPEC.md): name, verdict, problems, final, repairs —
@@ -33,11 +34,7 @@ public struct DoctorReport: Codable, Sendable {
 
     /// The document as JSON (snake_case keys; NaN and ±∞ as strings).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(decoding: try JSONEncoder.gradGuard(pretty: true).encode(self), as: UTF8.self)
     }
 
     init(name: String, run: MonitoredRun, repairs: [Repair]) {

@@ -61,7 +61,7 @@ public enum ExperimentRunner {
             trainer.epochCallbacks.removeLast(trainer.epochCallbacks.count - epochCallbacks)
         }
         if let epochEnd {
-            setup.trainer.epochCallbacks.append { [epochs = setup.epochs] epoch, history in
+            trainer.epochCallbacks.append { [epochs = setup.epochs] epoch, history in
                 epochEnd(EpochSummary(epoch: epoch + 1, epochs: epochs, loss: history.epochLosses[epoch],
                                       accuracy: epoch < history.epochAccuracies.count ? history.epochAccuracies[epoch] : nil,
                                       gradientRatio: monitor.records.last?.firstToLastGradientRatio))
@@ -69,7 +69,7 @@ public enum ExperimentRunner {
         }
         var history = History(), stopped: String?
         do {
-            history = try setup.trainer.train(
+            history = try trainer.train(
                 on: setup.data.train, epochs: setup.epochs, batchSize: setup.experiment.batchSize, using: &setup.shuffling,
                 maxSteps: setup.maxSteps, progress: progress)
         } catch {
@@ -79,7 +79,7 @@ public enum ExperimentRunner {
         let records = monitor.records
         let final: FinalMetrics
         if let test = setup.data.test {
-            let evaluation = setup.trainer.evaluate(on: test)
+            let evaluation = trainer.evaluate(on: test)
             final = FinalMetrics(loss: evaluation.loss, accuracy: evaluation.accuracy, steps: history.stepLosses.count)
         } else {
             final = FinalMetrics(loss: history.epochLosses.last ?? .nan, accuracy: history.epochAccuracies.last, steps: history.stepLosses.count)

@@ -4,8 +4,6 @@ import TensorCore
 
 /// Rewrites of a model's layer list that the remedies use.
 extension LayerPlan {
-    var isLinear: Bool { if case .linear = self { true } else { false } }
-
     var isNormalization: Bool {
         switch self {
         case .plain(.batchNorm1d), .plain(.layerNorm): true

@@ -44,6 +44,9 @@ public indirect enum LayerPlan: Equatable, Sendable {
         return Sequential(layers)
     }
 
+    /// Whether this is a `linear` layer.
+    public var isLinear: Bool { if case .linear = self { true } else { false } }
+
     /// The activation, when this is an activation layer.
     public var activation: Activation? {
         if case .plain(.activation(let f)) = self { return f }
@@ -55,10 +58,6 @@ public indirect enum LayerPlan: Equatable, Sendable {
 struct ModelEntry: Decodable {
     let layers: [LayerPlan]
 
-    static let activations: [String: Activation] = [
-        "identity": .identity, "sigmoid": .sigmoid, "tanh": .tanh, "relu": .relu, "selu": .selu, "gelu": .gelu,
-        "softsign": .softsign, "softplus": .softplus, "leaky_relu": .leakyReLU(negativeSlope: 0.01), "elu": .elu(alpha: 1),
-    ]
     static let keys: [String: [String]] = [
         "linear": ["in", "out", "bias", "init"], "batchnorm1d": ["features", "eps", "momentum"], "layernorm": ["features", "eps"],
         "residual": ["body"], "dropout": ["p"], "rnn": ["input", "hidden", "nonlinearity", "return_sequences", "init"],
@@ -70,8 +69,8 @@ struct ModelEntry: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
         let type: String = try c.required("type")
-        guard let allowed = Self.keys[type] ?? (Self.activations[type] != nil ? [] : nil) else {
-            throw c.fail("type", "unknown layer type \"\(type)\" (known: \((Array(Self.keys.keys) + Array(Self.activations.keys)).sorted().joined(separator: ", ")))")
+        guard let allowed = Self.keys[type] ?? (Activation(name: type) != nil ? [] : nil) else {
+            throw c.fail("type", "unknown layer type \"\(type)\" (known: \((Array(Self.keys.keys) + Activation.standard.map(\.name)).sorted().joined(separator: ", ")))")
         }
         try c.rejectUnknownKeys(Set(allowed + ["type"]), in: type)
         let initial = try c.optional("init", WeightInit.self) ?? .pytorchDefault
@@ -114,8 +113,8 @@ struct ModelEntry: Decodable {
             throw c.fail("sizes", "expected positive integers, got \(bad) at position \(position)")
         }
         let name = try c.optional("activation", String.self) ?? "relu"
-        guard let activation = activations[name] else {
-            throw c.fail("activation", "unknown activation \"\(name)\" (known: \(activations.keys.sorted().joined(separator: ", ")))")
+        guard let activation = Activation(name: name) else {
+            throw c.fail("activation", "unknown activation \"\(name)\" (known: \(Activation.standard.map(\.name).joined(separator: ", ")))")
         }
         let batchNorm = try c.optional("batchnorm", Bool.self) ?? false
         let residual = try c.optional("residual", Bool.self) ?? false

@@ -21,7 +21,7 @@ enum ExperimentInput {
         case .epochs(let n): "\(n) epochs"
         case .steps(let n): "\(n) steps"
         }
-        return "data \(e.data.name), \(e.layers.filter { if case .linear = $0 { true } else { false } }.count) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
+        return "data \(e.data.name), \(e.layers.filter(\.isLinear).count) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
     }
 }
 

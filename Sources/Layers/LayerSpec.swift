@@ -55,14 +55,6 @@ extension LayerSpec: Decodable {
             self = .linear(
                 inFeatures: try c.decode(Int.self, forKey: .in), outFeatures: try c.decode(Int.self, forKey: .out),
                 bias: try c.decodeIfPresent(Bool.self, forKey: .bias) ?? true)
-        case "identity": self = .activation(.identity)
-        case "sigmoid": self = .activation(.sigmoid)
-        case "tanh": self = .activation(.tanh)
-        case "relu": self = .activation(.relu)
-        case "selu": self = .activation(.selu)
-        case "gelu": self = .activation(.gelu)
-        case "softsign": self = .activation(.softsign)
-        case "softplus": self = .activation(.softplus)
         case "leaky_relu":
             self = .activation(.leakyReLU(negativeSlope: try c.decodeIfPresent(Double.self, forKey: .negativeSlope) ?? 0.01))
         case "elu": self = .activation(.elu(alpha: try c.decodeIfPresent(Double.self, forKey: .alpha) ?? 1))
@@ -91,7 +83,7 @@ extension LayerSpec: Decodable {
             self = .recurrent(cell: cell, inputSize: try c.decode(Int.self, forKey: .input),
                               hiddenSize: try c.decode(Int.self, forKey: .hidden),
                               returnsSequences: try c.decodeIfPresent(Bool.self, forKey: .returnSequences) ?? false)
-        default: self = .unsupported(type: type)
+        default: self = Activation(name: type).map { .activation($0) } ?? .unsupported(type: type)
         }
     }
 

@@ -55,10 +55,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// The records as JSON Lines, one step per line; NaN and ±∞ are written as the strings
     /// `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON has no such numbers).
     public func jsonLines() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let encoder = JSONEncoder.gradGuard()
         return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
 
@@ -67,5 +64,17 @@ public final class GradientMonitor<Scalar: TensorScalar> {
 
     private func takeSnapshot() {
         for layer in layers { for w in layer.weights { snapshot[ObjectIdentifier(w)] = w.value } }
+    }
+}
+
+extension JSONEncoder {
+    /// GradGuard's JSON: snake_case keys, sorted, NaN and ±∞ as the strings `"NaN"`,
+    /// `"Infinity"`, `"-Infinity"` (JSON has no such numbers); `pretty` adds indentation.
+    public static func gradGuard(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
     }
 }

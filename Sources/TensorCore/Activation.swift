@@ -30,6 +30,17 @@ public enum Activation: Sendable, Equatable, Hashable {
     /// SELU's α.
     public static let seluAlpha = 1.6732632423543772848170429916717
 
+    /// Every activation with its default parameters (leaky ReLU slope 0.01, ELU α 1).
+    public static let standard: [Activation] = [
+        .identity, .sigmoid, .tanh, .relu, .leakyReLU(negativeSlope: 0.01), .elu(alpha: 1), .selu, .gelu, .softsign, .softplus,
+    ]
+
+    /// The activation named `name` (`"relu"`, `"leaky_relu"`, …) with default parameters, or nil.
+    public init?(name: String) {
+        guard let found = Activation.standard.first(where: { $0.name == name }) else { return nil }
+        self = found
+    }
+
     /// The PyTorch module-style name (`"leaky_relu"`, `"gelu"`, …).
     public var name: String {
         switch self {
