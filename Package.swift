@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["TensorCore"]),
         .target(name: "Initializers", dependencies: ["TensorCore"]),
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
+        .target(name: "Checkpoints", dependencies: ["Layers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
         .target(name: "Optimizers", dependencies: ["Autodiff"]),
         .target(
@@ -38,13 +40,18 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Training"]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
+        .target(
+            name: "TensorBoard",
+            dependencies: ["Monitor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Doctor", dependencies: ["Diagnosis", "Experiments"]),
+        .target(name: "Plots"),
+        .target(name: "Reports", dependencies: ["Doctor", "Checkpoints", "Plots", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
             name: "GradGuard",
             dependencies: [
-                "TensorCore", "Autodiff", "Initializers", "Layers", "Losses", "Optimizers", "Datasets", "Training",
-                "ReferenceCases", "Monitor", "Diagnosis", "Experiments", "Doctor",
+                "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Training",
+                "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Doctor", "Plots", "Reports",
             ]),
         .executableTarget(
             name: "GradGuardCLI",
@@ -56,6 +63,8 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
         .testTarget(name: "InitializersTests", dependencies: ["Initializers"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Losses"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
@@ -65,8 +74,11 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"], exclude: ["read_events.py"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Initializers"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor"], exclude: ["Experiments"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport", "CZlib"]),
         .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]

@@ -1,18 +1,5 @@
 import CZlib
-
-/// Why compressed data could not be read.
-public struct DataFormatError: Error, CustomStringConvertible, Equatable {
-    /// The file or resource.
-    public let source: String
-    public let reason: String
-
-    public init(source: String, reason: String) {
-        self.source = source
-        self.reason = reason
-    }
-
-    public var description: String { "\(source): \(reason)" }
-}
+import TensorCore
 
 /// gzip decompression through zlib.
 public enum Gzip {

@@ -1,3 +1,4 @@
+import TensorCore
 import Foundation
 
 /// The IDX format of (Fashion-)MNIST: a big-endian magic number `00 00 08 D` (unsigned bytes,

@@ -3,7 +3,7 @@ import TensorCore
 
 /// NumPy's `.npy` format (version 1–3): magic `\x93NUMPY`, a version, a header length, a Python
 /// dict literal (`descr`, `fortran_order`, `shape`), then the array in C order.
-/// Reads little-endian float32/float64, signed integers of 1–8 bytes, unsigned bytes and bool.
+/// Reads little-endian floats (16/32/64 bits), integers of 1–8 bytes and bool.
 public enum NPY {
     /// The array in `path` as a tensor of `Scalar`; any other layout is a `DataFormatError`.
     /// `integral` tells whether the stored dtype was an integer or bool (class labels).
@@ -45,17 +45,14 @@ public enum NPY {
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
         let count = shape.reduce(1, *)
         let kind = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-        guard let size = elementSize(kind) else {
+        guard let encoding = encoding(kind) else {
             throw DataFormatError(source: source, reason: "dtype \(kind) is not supported (use float32, float64, integers or bool, little-endian)")
         }
-        guard bytes.count - start >= count * size else {
-            throw DataFormatError(source: source, reason: "data ends early: shape \(shape) needs \(count * size) bytes, found \(bytes.count - start) (truncated file?)")
+        guard bytes.count - start >= count * encoding.size else {
+            throw DataFormatError(source: source, reason: "data ends early: shape \(shape) needs \(count * encoding.size) bytes, found \(bytes.count - start) (truncated file?)")
         }
-        let values: [Scalar] = bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + start
-            return (0..<count).map { i in Scalar(value(kind, at: base + i * size)) }
-        }
-        return (Tensor(shape: shape, scalars: values), !kind.hasPrefix("<f"))
+        let array: Tensor<Scalar> = bytes.withUnsafeBytes { raw in encoding.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), shape: shape) }
+        return (array, encoding.isIntegral)
     }
 
     /// `'key': value` in the header dict (value up to the next `,` outside parentheses).
@@ -73,27 +70,22 @@ public enum NPY {
         return value.trimmingCharacters(in: .whitespaces)
     }
 
-    static func elementSize(_ kind: String) -> Int? {
-        switch kind {
-        case "<f4": 4
-        case "<f8": 8
-        case "|i1", "|u1", "|b1": 1
-        case "<i2": 2
-        case "<i4": 4
-        case "<i8": 8
+    /// The element encoding of a little-endian `descr` (`<f4`, `|u1`, …).
+    static func encoding(_ descr: String) -> ElementEncoding? {
+        switch descr {
+        case "<f2": .float16
+        case "<f4": .float32
+        case "<f8": .float64
+        case "|i1": .int8
+        case "<i2": .int16
+        case "<i4": .int32
+        case "<i8": .int64
+        case "|u1": .uint8
+        case "<u2": .uint16
+        case "<u4": .uint32
+        case "<u8": .uint64
+        case "|b1": .bool
         default: nil
-        }
-    }
-
-    static func value(_ kind: String, at p: UnsafeRawPointer) -> Double {
-        switch kind {
-        case "<f4": Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
-        case "<f8": Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
-        case "|i1": Double(p.load(as: Int8.self))
-        case "|u1", "|b1": Double(p.load(as: UInt8.self))
-        case "<i2": Double(Int16(littleEndian: p.loadUnaligned(as: Int16.self)))
-        case "<i4": Double(Int32(littleEndian: p.loadUnaligned(as: Int32.self)))
-        default: Double(Int64(littleEndian: p.loadUnaligned(as: Int64.self)))
         }
     }
 }

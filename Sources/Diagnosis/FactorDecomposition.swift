@@ -24,6 +24,12 @@ public struct LayerFactors: Codable, Sendable, Equatable {
     public var predictedFactor: Double?
     /// ‖∂L/∂z‖ at the previous Linear layer over ‖∂L/∂z‖ here, measured.
     public var measuredFactor: Double?
+
+    /// `inputRms`, so that GradGuard's snake_case JSON (`input_rms`) decodes back to `inputRMS`.
+    enum CodingKeys: String, CodingKey {
+        case path, kind, activation, meanDerivative, spectralNorm, typicalGain, predictedFactor, measuredFactor
+        case inputRMS = "inputRms"
+    }
 }
 
 /// The factor decomposition of a run at one recorded step: per Linear layer, the activation

@@ -37,7 +37,8 @@ public struct DoctorReport: Codable, Sendable {
         String(decoding: try JSONEncoder.gradGuard(pretty: true).encode(self), as: UTF8.self)
     }
 
-    init(name: String, run: MonitoredRun, repairs: [Repair]) {
+    /// The document of `run` and the repairs tried on it (none for a `train` run).
+    public init(name: String, run: MonitoredRun, repairs: [Repair] = []) {
         self.name = name
         verdict = run.verdict.rawValue
         problems = run.findings.map {

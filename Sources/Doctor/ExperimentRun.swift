@@ -44,7 +44,14 @@ public struct MonitoredRun: Sendable {
 
 /// Trains an experiment with the gradient monitor on, then diagnoses the records.
 public enum ExperimentRunner {
+    /// The steps that get histograms: the first, the last, and `count` − 2 evenly spaced between.
+    public static func histogramSteps(totalSteps: Int, count: Int = 20) -> Set<Int> {
+        guard totalSteps > 1, count >= 2 else { return totalSteps > 0 ? [0] : [] }
+        return Set((0..<count).map { Int((Double($0) * Double(totalSteps - 1) / Double(count - 1)).rounded()) })
+    }
+
     /// Runs `setup` to its end (a training error ends it early; what was recorded is kept).
+    /// Histograms of weights, gradients and outputs are taken at `histogramSteps(totalSteps:)`.
     public static func run(
         _ setup: ExperimentSetup<Float>, monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(),
         progress: ((TrainingProgress) -> Void)? = nil, epochEnd: ((EpochSummary) -> Void)? = nil
@@ -52,6 +59,7 @@ public enum ExperimentRunner {
         var setup = setup
         let scales = FactorDecomposition.weightScales(of: setup.model)
         let monitor = GradientMonitor(model: setup.model, every: monitorEvery)
+        monitor.histogramSteps = histogramSteps(totalSteps: setup.totalSteps)
         let trainer = setup.trainer, stepCallbacks = trainer.stepCallbacks.count, epochCallbacks = trainer.epochCallbacks.count
         monitor.attach(to: trainer)
         defer {

@@ -1,5 +1,6 @@
 // The umbrella module: `import GradGuard` gives the whole library.
 @_exported import Autodiff
+@_exported import Checkpoints
 @_exported import Datasets
 @_exported import Diagnosis
 @_exported import Doctor
@@ -9,7 +10,10 @@
 @_exported import Monitor
 @_exported import Losses
 @_exported import Optimizers
+@_exported import Plots
 @_exported import ReferenceCases
+@_exported import Reports
+@_exported import TensorBoard
 @_exported import TensorCore
 @_exported import Training
 

@@ -19,6 +19,7 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
     @Flag(help: "Do not write a run folder.") var noSave = false
     @Option(help: "Record every N-th step.") var monitorEvery = 1
+    @Flag(help: "Also write TensorBoard event files (RUN_FOLDER/tensorboard/, one run per remedy).") var tensorboard = false
 
     func validate() throws {
         guard monitorEvery >= 1 else { throw ValidationError("--monitor-every must be at least 1, got \(monitorEvery)") }
@@ -53,11 +54,11 @@ struct DoctorCommand: ParsableCommand {
         if !noSave {
             do {
                 let folder = try RunFolder(root: runs, name: experiment.name)
-                try folder.save(experimentText: text, run: outcome.original)
-                try folder.write("doctor.json", Data(try report.json().utf8))
                 folderPath = folder.path
+                try folder.save(experimentText: text, report: report, original: outcome.original, repairs: outcome.repairs,
+                                tensorboard: tensorboard)
             } catch {
-                log("warning: could not write the run folder under \(runs): \(error.localizedDescription)")
+                log("warning: could not write all of the run folder under \(runs): \(error)")
             }
         }
         if json {

@@ -42,7 +42,7 @@ enum DoctorSummary {
                 out.append("\nNo remedy fixed it on its own.")
             }
         }
-        out.append(String(format: "\nDone in %.1f s.", seconds) + (folder.map { " Run folder: \($0)/" } ?? ""))
+        out.append(String(format: "\nDone in %.1f s.", seconds) + (folder.map { " Run folder: \($0)/; open \($0)/report.html" } ?? ""))
         return out.joined(separator: "\n")
     }
 }

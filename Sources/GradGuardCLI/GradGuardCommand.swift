@@ -6,7 +6,7 @@ struct GradGuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradguard",
         abstract: "Train neural networks and keep their gradients healthy.",
-        subcommands: [DoctorCommand.self, TrainCommand.self, FlowCommand.self, ExampleCommand.self, ReferenceCommand.self, BenchCommand.self, VersionCommand.self])
+        subcommands: [DoctorCommand.self, TrainCommand.self, ReportCommand.self, FlowCommand.self, ExampleCommand.self, ReferenceCommand.self, BenchCommand.self, VersionCommand.self])
 }
 
 struct VersionCommand: ParsableCommand {

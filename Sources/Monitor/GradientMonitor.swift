@@ -13,6 +13,12 @@ import Training
 public final class GradientMonitor<Scalar: TensorScalar> {
     /// Record every `every`-th step (default 1: every step).
     public let every: Int
+    /// Steps (0-based) at which the records also carry per-layer histograms of weights,
+    /// gradients and outputs; such a step is recorded even when it is not an `every`-th one.
+    /// Default: none.
+    public var histogramSteps: Set<Int> = []
+    /// Bins per histogram (default 30).
+    public var histogramBins = 30
     /// The records so far, in step order.
     public private(set) var records: [StepRecord] = []
 
@@ -39,13 +45,15 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.
     public func observe(_ context: StepContext<Scalar>) {
         let outputs = tap.collect()
-        defer { if (context.step + 1) % every == 0 { takeSnapshot() } }
-        guard context.step % every == 0 else { return }
+        defer { if isDue(context.step + 1) { takeSnapshot() } }
+        guard isDue(context.step) else { return }
+        let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         var byPath: [String: LayerTap<Scalar>.Record] = [:]
         for record in outputs { byPath[record.path] = record }  // the last call of a layer wins
         let layerRecords = layers.compactMap { path, module, weights -> LayerRecord? in
             guard let output = byPath[path] else { return nil }
-            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: snapshot)
+            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: snapshot,
+                                          histogramBins: bins)
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,
@@ -62,19 +70,9 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// Forgets the hooks; the records stay.
     public func detach() { tap.detach() }
 
+    private func isDue(_ step: Int) -> Bool { step % every == 0 || histogramSteps.contains(step) }
+
     private func takeSnapshot() {
         for layer in layers { for w in layer.weights { snapshot[ObjectIdentifier(w)] = w.value } }
-    }
-}
-
-extension JSONEncoder {
-    /// GradGuard's JSON: snake_case keys, sorted, NaN and ±∞ as the strings `"NaN"`,
-    /// `"Infinity"`, `"-Infinity"` (JSON has no such numbers); `pretty` adds indentation.
-    public static func gradGuard(pretty: Bool = false) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return encoder
     }
 }

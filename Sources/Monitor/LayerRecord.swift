@@ -38,6 +38,9 @@ public struct LayerRecord: Codable, Sendable, Equatable {
     public var nonFiniteCount: Int
     /// Recurrent layers: ‖∂L/∂h_t‖ for each time step.
     public var hiddenGradNorms: [Double]?
+    /// The weight, gradient and output distributions, at the steps the monitor takes histograms
+    /// (`GradientMonitor.histogramSteps`); nil at the others.
+    public var histograms: LayerHistograms?
 
     public init(path: String, kind: String, activationMean: Double, activationStd: Double) {
         self.path = path

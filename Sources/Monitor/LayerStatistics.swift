@@ -7,7 +7,7 @@ enum LayerStatistics {
     @_specialize(where Scalar == Float)
     static func record<Scalar: TensorScalar>(
         path: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
-        previous: [ObjectIdentifier: Tensor<Scalar>]
+        previous: [ObjectIdentifier: Tensor<Scalar>], histogramBins: Int?
     ) -> LayerRecord {
         let (mean, std, nonFinite) = moments(output.activation)
         var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
@@ -41,6 +41,13 @@ enum LayerStatistics {
         if let linear = module as? Linear<Scalar> { r.identicalUnitFraction = identicalRows(linear.weight.value) }
         if let recurrent = module as? RecurrentLayer<Scalar>, !recurrent.hiddenGradientNorms.isEmpty {
             r.hiddenGradNorms = recurrent.hiddenGradientNorms
+        }
+        if let bins = histogramBins {
+            let grads = weights.compactMap(\.grad)
+            r.histograms = LayerHistograms(
+                weights: weights.isEmpty ? nil : Histogram(combining: weights.map(\.value), bins: bins),
+                gradients: grads.isEmpty ? nil : Histogram(combining: grads, bins: bins),
+                activations: Histogram(output.activation, bins: bins))
         }
         return r
     }

@@ -12,4 +12,14 @@ public struct History: Sendable, Equatable {
     public internal(set) var skippedSteps = 0
 
     public init() {}
+
+    /// A history rebuilt from saved numbers (a run folder's files).
+    public init(stepLosses: [Double], epochLosses: [Double] = [], epochAccuracies: [Double] = [],
+                learningRates: [Double] = [], skippedSteps: Int = 0) {
+        self.stepLosses = stepLosses
+        self.epochLosses = epochLosses
+        self.epochAccuracies = epochAccuracies
+        self.learningRates = learningRates
+        self.skippedSteps = skippedSteps
+    }
 }

@@ -84,3 +84,50 @@ final class GradientMonitorTests: XCTestCase {
         XCTAssertEqual(monitor.records[0].layers[0].hiddenGradNorms?.count, 7)
     }
 }
+
+final class HistogramTests: XCTestCase {
+    func testBinsMomentsAndNonFiniteValues() {
+        let h = Histogram(Tensor<Float>([0, 1, 1, 2, 3, 4, .nan, .infinity]), bins: 4)
+        XCTAssertEqual(h.min, 0)
+        XCTAssertEqual(h.max, 4)
+        XCTAssertEqual(h.count, 6)
+        XCTAssertEqual(h.nonFinite, 2)
+        XCTAssertEqual(h.sum, 11)
+        XCTAssertEqual(h.sumSquares, 31)
+        XCTAssertEqual(h.counts, [1, 2, 1, 2], "bins [0,1) [1,2) [2,3) [3,4]: the last bin includes the maximum")
+        XCTAssertEqual(h.edges, [0, 1, 2, 3, 4])
+        XCTAssertEqual(h.counts.reduce(0, +), h.count)
+    }
+
+    func testConstantAndEmptyTensors() {
+        let constant = Histogram(Tensor<Double>(repeating: 0.5, shape: [7]))
+        XCTAssertEqual(constant.counts, [7])
+        XCTAssertEqual(constant.edges, [0.5, 0.5])
+        let none = Histogram(Tensor<Float>([.nan]))
+        XCTAssertEqual(none.counts, [])
+        XCTAssertEqual(none.count, 0)
+        XCTAssertEqual(none.nonFinite, 1)
+    }
+}
+
+extension GradientMonitorTests {
+    func testHistogramStepsAreRecordedWithWeightGradientAndOutputDistributions() throws {
+        let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierUniform(), depth: 2, every: 4)
+        monitor.histogramSteps = [0, 2]
+        var weightAtStep2: Tensor<Double>?
+        trainer.stepCallbacks.append { if $0.step == 2 { weightAtStep2 = trainer.model.parameters[0].value } }
+        var rng = RandomGenerator(seed: 1)
+        _ = try trainer.train(on: data, epochs: 6, batchSize: 24, using: &rng)
+        XCTAssertEqual(monitor.records.map(\.step), [0, 2, 4], "every 4th step plus the histogram steps")
+        XCTAssertNotNil(monitor.records[0].layers[0].histograms)
+        XCTAssertNil(monitor.records[2].layers[0].histograms)
+        let h = try XCTUnwrap(monitor.records[1].layers[0].histograms)
+        XCTAssertEqual(h.weights, Histogram(weightAtStep2!, bins: 30))
+        XCTAssertEqual(h.gradients?.count, 4 * 16)
+        XCTAssertEqual(h.activations.count, 24 * 16)
+        XCTAssertNil(monitor.records[1].layers[1].histograms?.weights, "an activation layer has no weights")
+        // Step 2 is off the every-4 cycle: its update norm is measured against step 1's weights.
+        XCTAssertNotNil(monitor.records[1].layers[0].updateNorm)
+        XCTAssertEqual(monitor.records[1].layers[0].updateNorm!, 0.1 * monitor.records[1].layers[0].gradNorm!, accuracy: 1e-12)
+    }
+}

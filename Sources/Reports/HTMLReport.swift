@@ -1,0 +1,136 @@
+import Diagnosis
+import Doctor
+import Foundation
+import Monitor
+import Plots
+
+/// `report.html`: one self-contained page (inline SVG and CSS; no script, font or image from
+/// anywhere else) with the verdict, the findings and their explanations, the loss curves before
+/// and after each remedy, the per-layer gradient heat map, the gradient-flow picture, weight,
+/// gradient and activation histograms at the first and last step, the factor decomposition
+/// and the repair comparison. Each section is a `<section id=…>`: `summary`, `findings`,
+/// `loss`, `heatmap`, `gradient-flow`, `histograms`, `decomposition`, `repairs`.
+public enum HTMLReport {
+    /// The section ids, in page order.
+    public static let sections = ["summary", "findings", "loss", "heatmap", "gradient-flow", "histograms", "decomposition", "repairs"]
+
+    /// The page for `run`.
+    public static func html(_ run: RunArtifacts) -> String {
+        let report = run.report
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>GradGuard report: \(e(report.name))</title>
+            <style>\(style)</style></head><body><main>
+            <h1>GradGuard report: \(e(report.name))</h1>
+
+            """
+        page += section("summary", "Verdict", summary(run))
+        page += section("findings", "Findings", findings(report))
+        page += section("loss", "Loss curves", figure(ReportCharts.lossCurves(run.lossCurves, lossName: run.lossName),
+            run.lossCurves.runs.count > 1 ? "Every remedy was trained with the same seed, data, batch order and step budget as the original (black)." : "Per-step training loss."))
+        page += section("heatmap", "Gradient norm per layer over training", ReportCharts.heatMap(run.records).map {
+            figure($0, "Each cell is ‖∂L/∂z‖, the gradient back-propagated to a layer's output, on a log colour scale. A vanishing gradient shows as dark rows on the input side; an exploding one as bright rows, or red cells where it became NaN/∞.")
+        } ?? "<p>No layer with weights was recorded.</p>")
+        page += section("gradient-flow", "Gradient flow", ReportCharts.gradientFlow(run.records).map {
+            figure($0, "‖∂L/∂z‖ against depth at a few steps. Healthy flow is roughly level; a line falling toward the input side (left) by decades is a vanishing gradient, one rising is an exploding gradient.")
+        } ?? "<p>Fewer than two layers with weights: no flow to draw.</p>")
+        page += section("histograms", "Weights, gradients and activations", histograms(run.records))
+        page += section("decomposition", "Why: factor decomposition", decomposition(report.explanation))
+        page += section("repairs", "Repairs", repairs(report))
+        page += "<footer>Written by GradGuard from the run folder's doctor.json, metrics.jsonl and loss_curves.csv; rebuild with <code>gradguard report FOLDER</code>.</footer>\n</main></body></html>\n"
+        return page
+    }
+
+    static let style = """
+        body{margin:0;background:#f4f5f7;color:#1d1d1f;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+        main{max-width:1120px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
+        h1{font-size:24px;margin:0 0 12px}h2{font-size:19px;margin:0 0 10px;border-bottom:1px solid #e3e3e3;padding-bottom:4px}
+        section{margin:28px 0}figure{margin:8px 0;overflow-x:auto}figcaption{color:#555;font-size:13px;max-width:860px}
+        table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
+        th{background:#f0f1f3}td.t,th.t{text-align:left}tr.best td{background:#eaf7ea}
+        .verdict{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff;background:#c0392b}
+        .verdict.healthy{background:#27ae60}.problem{border-left:4px solid #c0392b;padding:4px 12px;margin:10px 0;background:#fbf3f2}
+        .problem.minor{border-color:#e67e22;background:#fdf6ee}.evidence{color:#555;font-size:13px}
+        .hist{display:grid;grid-template-columns:170px repeat(3,250px);gap:4px 8px;align-items:center}
+        .hist .name{font-size:12px;text-align:right;color:#333}code,pre{font:12px ui-monospace,monospace}
+        pre{background:#f6f8fa;padding:8px;overflow-x:auto}footer{color:#777;font-size:12px;margin-top:32px}
+        """
+
+    static func e(_ text: String) -> String { SVGCanvas.escape(text) }
+
+    static func number(_ v: Double?) -> String { v.map(Axis.label) ?? "–" }
+
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
+
+    static func section(_ id: String, _ title: String, _ body: String) -> String {
+        "<section id=\"\(id)\"><h2>\(e(title))</h2>\n\(body)\n</section>\n"
+    }
+
+    static func figure(_ svg: String, _ caption: String) -> String {
+        "<figure>\(svg)<figcaption>\(e(caption))</figcaption></figure>"
+    }
+
+    static func summary(_ run: RunArtifacts) -> String {
+        let r = run.report
+        var html = "<p><span class=\"verdict\(r.verdict == "healthy" ? " healthy" : "")\">\(e(r.verdict))</span>"
+        if let main = r.problems.first, let layer = main.layer { html += " at layer <b>\(e(layer))</b> from step \(main.firstStep)" }
+        html += "</p><p>Final \(r.final.accuracy == nil ? "" : "test ")loss <b>\(number(r.final.loss))</b>"
+        if let accuracy = r.final.accuracy { html += ", accuracy <b>\(percent(accuracy))</b>" }
+        html += " after \(r.final.steps) steps; \(run.records.count) steps recorded."
+        if let best = r.bestRemedy, let repair = r.repairs.first(where: { $0.remedy == best }) {
+            html += " Best remedy: <b>\(e(best))</b> (loss \(number(repair.final.loss))\(repair.final.accuracy.map { ", accuracy \(percent($0))" } ?? ""))."
+        } else if !r.repairs.isEmpty {
+            html += " No remedy fixed it."
+        }
+        html += "</p><details><summary>Experiment file</summary><pre>\(e(run.experimentText))</pre></details>"
+        return html
+    }
+
+    static func findings(_ report: DoctorReport) -> String {
+        guard !report.problems.isEmpty else { return "<p>No problem found: gradients reached every layer at a healthy size and the loss fell.</p>" }
+        return report.problems.enumerated().map { i, p in
+            let evidence = p.evidence.sorted { $0.key < $1.key }.map { "\(e($0.key)) = \(number($0.value))" }.joined(separator: ", ")
+            return "<div class=\"problem\(i == 0 ? "" : " minor")\"><b>\(e(p.kind))</b>\(p.layer.map { " at layer \(e($0))" } ?? ""), from step \(p.firstStep)"
+                + "<p>\(e(p.explanation))</p><div class=\"evidence\">\(evidence)</div></div>"
+        }.joined(separator: "\n")
+    }
+
+    static func histograms(_ records: [StepRecord]) -> String {
+        let rows = ReportCharts.histogramRows(records)
+        guard !rows.isEmpty else { return "<p>No histograms were recorded.</p>" }
+        var html = "<p>Grey: the first step; blue: the last. Bars are each value range's share of the layer's values.</p><div class=\"hist\">"
+        for row in rows {
+            html += "<div class=\"name\">\(e(row.layer))</div>" + row.charts.map { "<div>\($0)</div>" }.joined()
+        }
+        return html + "</div>"
+    }
+
+    static func decomposition(_ d: FactorDecomposition?) -> String {
+        guard let d else { return "<p>No decomposition (no step was recorded).</p>" }
+        var html = "<p>\(e(d.summary)) Driver: <b>\(e(d.driver))</b> (at step \(d.step)).</p>"
+        html += "<table><tr><th class=\"t\">layer</th><th class=\"t\">activation below</th><th>mean σ′</th><th>‖W‖₂</th><th>typical gain ‖W‖<sub>F</sub>/√out</th>"
+            + "<th>input RMS</th><th>predicted factor σ′ × gain</th><th>measured ‖∂L/∂z‖ ratio</th></tr>"
+        for l in d.layers {
+            html += "<tr><td class=\"t\">\(e(l.path)) \(e(l.kind))</td><td class=\"t\">\(e(l.activation ?? "–"))</td><td>\(number(l.meanDerivative))</td>"
+                + "<td>\(number(l.spectralNorm))</td><td>\(number(l.typicalGain))</td><td>\(number(l.inputRMS))</td>"
+                + "<td>\(number(l.predictedFactor))</td><td>\(number(l.measuredFactor))</td></tr>"
+        }
+        return html + "</table>"
+    }
+
+    static func repairs(_ report: DoctorReport) -> String {
+        guard !report.repairs.isEmpty else {
+            return "<p>No repairs were tried\(report.verdict == "healthy" ? ": the run is healthy" : " (run <code>gradguard doctor</code> on the experiment to try them)").</p>"
+        }
+        var html = "<table><tr><th class=\"t\">run</th><th class=\"t\">changes</th><th>final loss</th><th>accuracy</th><th class=\"t\">diagnosis</th><th class=\"t\">fixed</th></tr>"
+        html += "<tr><td class=\"t\">original</td><td class=\"t\">–</td><td>\(number(report.final.loss))</td><td>\(percent(report.final.accuracy))</td><td class=\"t\">\(e(report.verdict))</td><td class=\"t\">–</td></tr>"
+        for r in report.repairs {
+            let changes = r.changes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            html += "<tr\(r.remedy == report.bestRemedy ? " class=\"best\"" : "")><td class=\"t\">\(e(r.remedy))</td><td class=\"t\">\(e(changes))</td>"
+                + "<td>\(number(r.final.loss))</td><td>\(percent(r.final.accuracy))</td><td class=\"t\">\(e(r.verdict))</td><td class=\"t\">\(r.fixed ? "✓ yes" : "✗ no")</td></tr>"
+        }
+        return html + "</table>"
+    }
+}

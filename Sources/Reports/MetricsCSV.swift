@@ -1,0 +1,29 @@
+import Monitor
+
+/// The monitor's records as `metrics.csv` for spreadsheets: one row per recorded step and
+/// layer (long format), the step's columns repeated on each of its layers' rows; empty cells
+/// where a number does not apply to the layer. Histograms and per-time-step recurrent norms
+/// stay in metrics.jsonl.
+public enum MetricsCSV {
+    /// The column names, in order.
+    public static let columns = [
+        "step", "epoch", "loss", "learning_rate", "total_grad_norm", "applied", "layer", "kind",
+        "output_grad_norm", "activation_mean", "activation_std", "saturated_fraction", "dead_fraction", "mean_derivative",
+        "identical_unit_fraction", "weight_norm", "grad_norm", "update_norm", "update_ratio", "non_finite_count",
+    ]
+
+    /// The CSV text of `records`.
+    public static func csv(_ records: [StepRecord]) -> String {
+        var lines = [columns.joined(separator: ",")]
+        for r in records {
+            let step = [String(r.step), String(r.epoch), CSVField.number(r.loss), CSVField.number(r.learningRate),
+                        CSVField.number(r.totalGradNorm), r.applied ? "true" : "false"]
+            for l in r.layers {
+                let numbers = [l.outputGradNorm, l.activationMean, l.activationStd, l.saturatedFraction, l.deadFraction, l.meanDerivative,
+                               l.identicalUnitFraction, l.weightNorm, l.gradNorm, l.updateNorm, l.updateRatio].map(CSVField.number)
+                lines.append((step + [CSVField.quote(l.path), CSVField.quote(l.kind)] + numbers + [String(l.nonFiniteCount)]).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
