@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // GradGuard: train neural networks in Swift and keep their gradients healthy.
-// Modules follow the data flow: CBLAS, CKernels → TensorCore → Autodiff → Initializers → Layers/Losses
-// → ReferenceCases → Benchmarks → GradGuard (umbrella) → gradguard (CLI).
+// Modules follow the data flow (ARCHITECTURE.md): CBLAS, CKernels → TensorCore → Autodiff →
+// Initializers → Layers/Checkpoints/Losses → Optimizers → Datasets → Training → Experiments/Monitor →
+// TensorBoard/Diagnosis → Doctor → Plots/Reports → GradGuard (umbrella) → gradguard (CLI).
 import PackageDescription
 
 let package = Package(
