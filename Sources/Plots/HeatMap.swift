@@ -15,7 +15,8 @@ public struct HeatMap: Sendable {
     /// `values[row][column]`; nil where there is no value.
     public var values: [[Double?]]
     public var width: Double = 760
-    /// Height of one row in CSS pixels (default 14).
+    /// Height of one row in CSS pixels (default 14; rows grow, up to 28, so that the map is at
+    /// least 160 high and its axis title fits).
     public var rowHeight: Double = 14
 
     public init(title: String, xLabel: String, yLabel: String, valueLabel: String, rowLabels: [String], columns: [Double], values: [[Double?]]) {
@@ -33,6 +34,7 @@ public struct HeatMap: Sendable {
     /// The chart as inline SVG.
     public func svg() -> String {
         let left = 150.0, top = 30.0, right = width - 110, rows = Double(max(rowLabels.count, 1))
+        let rowHeight = min(28, max(self.rowHeight, 160 / rows))
         let bottom = top + rows * rowHeight, height = bottom + 50
         var canvas = SVGCanvas(width: width, height: height, title: title)
         canvas.text(title, left, top - 10, size: 14, weight: "600")

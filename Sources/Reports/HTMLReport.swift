@@ -31,11 +31,14 @@ public enum HTMLReport {
         page += section("loss", "Loss curves", figure(ReportCharts.lossCurves(run.lossCurves, lossName: run.lossName),
             run.lossCurves.runs.count > 1 ? "Every remedy was trained with the same seed, data, batch order and step budget as the original (black)." : "Per-step training loss."))
         page += section("heatmap", "Gradient norm per layer over training", ReportCharts.heatMap(run.records).map {
-            figure($0, "Each cell is ‖∂L/∂z‖, the gradient back-propagated to a layer's output, on a log colour scale. A vanishing gradient shows as dark rows on the input side; an exploding one as bright rows, or red cells where it became NaN/∞.")
+            figure($0, "Each cell is ‖∂L/∂z‖, the gradient back-propagated to a layer's output, on a log colour scale; the input side is at the top. A vanishing gradient shows as dark rows on the input side; an exploding one as bright rows, or red cells where it became NaN/∞.")
         } ?? "<p>No layer with weights was recorded.</p>")
         page += section("gradient-flow", "Gradient flow", ReportCharts.gradientFlow(run.records).map {
             figure($0, "‖∂L/∂z‖ against depth at a few steps. Healthy flow is roughly level; a line falling toward the input side (left) by decades is a vanishing gradient, one rising is an exploding gradient.")
         } ?? "<p>Fewer than two layers with weights: no flow to draw.</p>")
+            + ReportCharts.throughTime(run.records).map {
+                figure($0, "For a recurrent layer the gradient also flows back through time: ‖∂L/∂h_t‖ for each step t of the sequence. A line falling by decades toward t = 0 means early inputs barely influence learning (the recurrent vanishing gradient; an LSTM or GRU, or orthogonal recurrent weights, are the remedies).")
+            }.joined()
         page += section("histograms", "Weights, gradients and activations", histograms(run.records))
         page += section("decomposition", "Why: factor decomposition", decomposition(report.explanation))
         page += section("repairs", "Repairs", repairs(report))

@@ -54,7 +54,7 @@ enum ReportCharts {
             chosen.map { record in record.layers.first { $0.path == layer.path }?.outputGradNorm }
         }
         var map = HeatMap(title: "Back-propagated gradient norm per layer and step", xLabel: "training step",
-                          yLabel: "layer (input side at the top)", valueLabel: "‖∂L/∂z‖",
+                          yLabel: "layer", valueLabel: "‖∂L/∂z‖",
                           rowLabels: layers.map(label), columns: chosen.map { Double($0.step) }, values: values)
         map.width = 960
         return map.svg()
@@ -76,6 +76,26 @@ enum ReportCharts {
         let depth = weightedLayers(first).count
         chart.xTicks = Array(stride(from: 0, to: depth, by: max(1, depth / 10))).map(Double.init)
         return chart.svg()
+    }
+
+    /// Recurrent layers' gradient through time: ‖∂L/∂h_t‖ against the time step t at the first and
+    /// the last record, one chart per recurrent layer. A line that falls by decades toward t = 0
+    /// is the recurrent vanishing gradient (seed 003).
+    static func throughTime(_ records: [StepRecord]) -> [String] {
+        guard let first = records.first else { return [] }
+        return first.layers.compactMap { layer -> String? in
+            guard layer.hiddenGradNorms != nil else { return nil }
+            let chosen = evenlyChosen(records.filter { r in r.layers.contains { $0.path == layer.path && $0.hiddenGradNorms != nil } }, count: 3)
+            let series = chosen.enumerated().map { i, record in
+                let norms = record.layers.first { $0.path == layer.path }?.hiddenGradNorms ?? []
+                return LineChart.Series(name: "step \(record.step)", points: norms.enumerated().map { (Double($0), $1) },
+                                        color: ColorMap.viridis(chosen.count > 1 ? 0.9 * Double(i) / Double(chosen.count - 1) : 0))
+            }
+            var chart = LineChart(title: "Gradient through time: \(label(layer))", xLabel: "time step t of the sequence",
+                                  yLabel: "‖∂L/∂h_t‖ (log scale)", series: series, logY: true)
+            chart.width = 960
+            return chart.svg()
+        }
     }
 
     /// One row per weighted layer: its weights, their gradients and the outputs of the activation
