@@ -2,6 +2,7 @@
 // 1989) written branch-free so clang vectorises the loops; within 2.5 ulp of double-precision
 // libm (KernelMathTests). NaN propagates.
 #include "CKernels.h"
+#include "Dispatch.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -67,8 +68,6 @@ static void sigmoid_baseline(const float *x, float *y, long n) { GG_SIGMOID_BODY
 static void tanh_baseline(const float *x, float *y, long n) { GG_TANH_BODY }
 
 #if defined(__x86_64__)
-#define GG_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
-#define GG_AVX2 __attribute__((target("avx2,fma")))
 GG_AVX512 static void sigmoid_avx512(const float *x, float *y, long n) { GG_SIGMOID_BODY }
 GG_AVX512 static void tanh_avx512(const float *x, float *y, long n) { GG_TANH_BODY }
 GG_AVX2 static void sigmoid_avx2(const float *x, float *y, long n) { GG_SIGMOID_BODY }
@@ -84,7 +83,7 @@ static int detected_isa(void) {  // 2: AVX-512, 1: AVX2 + FMA, 0: baseline
 static int detected_isa(void) { return 0; }
 #endif
 
-static int isa(void) {
+int gg_isa_level(void) {
     static int cached = -1;  // written once with the same value by any thread that races here
     int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
     if (value < 0) {
@@ -96,7 +95,7 @@ static int isa(void) {
 
 void gg_sigmoid_f32(const float *x, float *y, long n) {
 #if defined(__x86_64__)
-    switch (isa()) {
+    switch (gg_isa_level()) {
     case 2: sigmoid_avx512(x, y, n); return;
     case 1: sigmoid_avx2(x, y, n); return;
     }
@@ -106,7 +105,7 @@ void gg_sigmoid_f32(const float *x, float *y, long n) {
 
 void gg_tanh_f32(const float *x, float *y, long n) {
 #if defined(__x86_64__)
-    switch (isa()) {
+    switch (gg_isa_level()) {
     case 2: tanh_avx512(x, y, n); return;
     case 1: tanh_avx2(x, y, n); return;
     }
@@ -115,7 +114,7 @@ void gg_tanh_f32(const float *x, float *y, long n) {
 }
 
 const char *gg_vector_isa(void) {
-    switch (isa()) {
+    switch (gg_isa_level()) {
     case 2: return "avx512";
     case 1: return "avx2";
     default: return "baseline";

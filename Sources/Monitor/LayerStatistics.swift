@@ -13,30 +13,26 @@ enum LayerStatistics {
         var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
         r.nonFiniteCount = nonFinite
         r.outputGradNorm = output.gradient?.l2Norm()
-        if let activation = (module as? ActivationLayer<Scalar>)?.function {
-            switch activation {
-            case .sigmoid:
-                r.saturatedFraction = fraction(output.activation) { $0 < 0.0025 || $0 > 0.9975 }
-                r.meanDerivative = average(output.activation) { $0 * (1 - $0) }
-            case .tanh:
-                r.saturatedFraction = fraction(output.activation) { Swift.abs($0) > 0.995 }
-                r.meanDerivative = average(output.activation) { 1 - $0 * $0 }
-            case .relu:
-                r.deadFraction = deadUnits(output.activation)
-                r.meanDerivative = fraction(output.activation) { $0 > 0 }
-            default: break
-            }
+        if let activation = (module as? ActivationLayer<Scalar>)?.function,
+           let (derivative, flagged) = output.activation.outputDerivativeStatistics(activation) {
+            r.meanDerivative = derivative
+            if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
         }
         if !weights.isEmpty {
-            r.weightNorm = combined(weights.map { $0.value.l2Norm() })
+            let (weightNorm, weightNonFinite) = normAndNonFinite(weights.map(\.value))
+            r.weightNorm = weightNorm
+            r.nonFiniteCount += weightNonFinite
             let grads = weights.compactMap(\.grad)
-            if !grads.isEmpty { r.gradNorm = combined(grads.map { $0.l2Norm() }) }
-            let updates = weights.compactMap { w in previous[ObjectIdentifier(w)].map { (w.value - $0).l2Norm() } }
+            if !grads.isEmpty {
+                let (gradNorm, gradNonFinite) = normAndNonFinite(grads)
+                r.gradNorm = gradNorm
+                r.nonFiniteCount += gradNonFinite
+            }
+            let updates = weights.compactMap { w in previous[ObjectIdentifier(w)].map { w.value.distance(to: $0) } }
             if updates.count == weights.count {
                 r.updateNorm = combined(updates)
-                r.updateRatio = r.weightNorm! > 0 ? r.updateNorm! / r.weightNorm! : nil
+                r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
             }
-            r.nonFiniteCount += weights.reduce(0) { $0 + nonFiniteCount($1.value) + ($1.grad.map(nonFiniteCount) ?? 0) }
         }
         if let linear = module as? Linear<Scalar> { r.identicalUnitFraction = identicalRows(linear.weight.value) }
         if let recurrent = module as? RecurrentLayer<Scalar>, !recurrent.hiddenGradientNorms.isEmpty {
@@ -54,36 +50,26 @@ enum LayerStatistics {
 
     static func combined(_ norms: [Double]) -> Double { norms.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
+    /// The L2 norm over `tensors` and their NaN/±∞ count, in one pass each; with a non-finite
+    /// value the norm is what `l2Norm` gives (NaN or ∞), so it never hides one.
+    @_specialize(where Scalar == Float)
+    static func normAndNonFinite<Scalar: TensorScalar>(_ tensors: [Tensor<Scalar>]) -> (Double, Int) {
+        var squares = 0.0, nonFinite = 0
+        for t in tensors {
+            let s = t.finiteStatistics()
+            nonFinite += t.count - s.finite
+            squares += s.finite == t.count ? s.sumOfSquares : t.l2Norm() * t.l2Norm()
+        }
+        return (squares.squareRoot(), nonFinite)
+    }
+
     /// Mean and population standard deviation of the finite values, and the count of the others.
     @_specialize(where Scalar == Float)
     static func moments<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> (Double, Double, Int) {
-        t.withUnsafeBufferPointer { p in
-            var sum = 0.0, squares = 0.0, n = 0
-            for x in p where x.isFinite {
-                let d = Double(x)
-                sum += d
-                squares += d * d
-                n += 1
-            }
-            guard n > 0 else { return (.nan, .nan, p.count) }
-            let mean = sum / Double(n)
-            return (mean, Swift.max(0, squares / Double(n) - mean * mean).squareRoot(), p.count - n)
-        }
-    }
-
-    @_specialize(where Scalar == Float)
-    static func nonFiniteCount<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> Int {
-        t.withUnsafeBufferPointer { p in p.reduce(0) { $0 + ($1.isFinite ? 0 : 1) } }
-    }
-
-    @_specialize(where Scalar == Float)
-    static func fraction<Scalar: TensorScalar>(_ t: Tensor<Scalar>, _ predicate: (Scalar) -> Bool) -> Double {
-        t.withUnsafeBufferPointer { p in Double(p.reduce(0) { $0 + (predicate($1) ? 1 : 0) }) / Double(Swift.max(p.count, 1)) }
-    }
-
-    @_specialize(where Scalar == Float)
-    static func average<Scalar: TensorScalar>(_ t: Tensor<Scalar>, _ f: (Scalar) -> Scalar) -> Double {
-        t.withUnsafeBufferPointer { p in p.reduce(0.0) { $0 + Double(f($1)) } / Double(Swift.max(p.count, 1)) }
+        let (sum, squares, n) = t.finiteStatistics()
+        guard n > 0 else { return (.nan, .nan, t.count) }
+        let mean = sum / Double(n)
+        return (mean, Swift.max(0, squares / Double(n) - mean * mean).squareRoot(), t.count - n)
     }
 
     /// The fraction of rows 1… of `w` (`[units, inputs]`) equal to row 0 within 1e-5 of its

@@ -31,6 +31,26 @@ extension Tensor {
         }
     }
 
+    /// Sum and sum of squares of the finite elements, and their count, in one pass (the
+    /// monitor's moments and NaN/∞ count).
+    @inlinable
+    public func finiteStatistics() -> (sum: Double, sumOfSquares: Double, finite: Int) {
+        withUnsafeBufferPointer { buffer in
+            buffer.isEmpty ? (0, 0, 0) : Scalar.finiteStatistics(buffer.baseAddress!, count: buffer.count)
+        }
+    }
+
+    /// ‖self − other‖₂ without forming the difference (the shapes must match).
+    @inlinable
+    public func distance(to other: Tensor) -> Double {
+        precondition(shape == other.shape, "Tensor.distance: shapes \(shape) and \(other.shape) differ")
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                a.isEmpty ? 0 : Scalar.squaredDistance(a.baseAddress!, b.baseAddress!, count: a.count).squareRoot()
+            }
+        }
+    }
+
     /// Normalises possibly negative axes and checks them.
     @inlinable
     func normalizedAxes(_ axes: [Int], operation: String) -> [Int] {

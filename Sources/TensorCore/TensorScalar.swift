@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import RealModule
 
 /// A floating-point type a `Tensor` can hold: `Float` for training, `Double` for gradient checks.
@@ -18,6 +19,13 @@ where RawSignificand: FixedWidthInteger {
     /// `Σ x[i]²` over `count` elements, accumulated in Double: finite for any finite input
     /// (OpenBLAS's `dsdot` kernels square in single precision and overflow above 1.8e19).
     static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Double
+
+    /// One pass over `count` elements: the sum and sum of squares of the finite ones (in
+    /// Double) and how many are finite.
+    static func finiteStatistics(_ x: UnsafePointer<Self>, count: Int) -> (sum: Double, sumOfSquares: Double, finite: Int)
+
+    /// `Σ (a[i] − b[i])²` in Double, each difference taken in `Self`.
+    static func squaredDistance(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Double
 }
 
 @inlinable
@@ -26,22 +34,19 @@ func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTran
 extension Float: TensorScalar {
     @inlinable
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var a = 0.0, b = 0.0, c = 0.0, d = 0.0
-        var i = 0
-        while i + 4 <= count {
-            let p = Double(x[i]), q = Double(x[i + 1]), r = Double(x[i + 2]), s = Double(x[i + 3])
-            a += p * p
-            b += q * q
-            c += r * r
-            d += s * s
-            i += 4
-        }
-        while i < count {
-            let p = Double(x[i])
-            a += p * p
-            i += 1
-        }
-        return (a + b) + (c + d)
+        gg_sum_squares_f32(x, count)
+    }
+
+    @inlinable
+    public static func finiteStatistics(_ x: UnsafePointer<Float>, count: Int) -> (sum: Double, sumOfSquares: Double, finite: Int) {
+        var stats = gg_stats()
+        gg_stats_f32(x, count, &stats)
+        return (stats.sum, stats.sum_squares, stats.finite)
+    }
+
+    @inlinable
+    public static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
+        gg_distance_squared_f32(a, b, count)
     }
 
     @inlinable
@@ -62,6 +67,27 @@ extension Double: TensorScalar {
     @inlinable
     public static func sumOfSquares(_ x: UnsafePointer<Double>, count: Int) -> Double {
         cblas_ddot(blasint(count), x, 1, x, 1)
+    }
+
+    @inlinable
+    public static func finiteStatistics(_ x: UnsafePointer<Double>, count: Int) -> (sum: Double, sumOfSquares: Double, finite: Int) {
+        var sum = 0.0, squares = 0.0, finite = 0
+        for i in 0..<count where x[i].isFinite {
+            sum += x[i]
+            squares += x[i] * x[i]
+            finite += 1
+        }
+        return (sum, squares, finite)
+    }
+
+    @inlinable
+    public static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var squares = 0.0
+        for i in 0..<count {
+            let d = a[i] - b[i]
+            squares += d * d
+        }
+        return squares
     }
 
     @inlinable

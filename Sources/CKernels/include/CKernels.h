@@ -16,3 +16,25 @@ const char *gg_vector_isa(void);
 /// Sets glibc's mmap and trim thresholds in bytes; returns 1 when both were accepted
 /// (0 on other C libraries).
 int gg_keep_freed_memory(int mmap_threshold, int trim_threshold);
+
+/// Sum and sum of squares of the finite elements (in double), and how many are finite.
+typedef struct {
+    double sum;
+    double sum_squares;
+    long finite;
+} gg_stats;
+
+/// One pass over x[0..<n]: the statistics of its finite elements.
+void gg_stats_f32(const float *x, long n, gg_stats *out);
+
+/// Σ x[i]² in double over every element (NaN or ±inf make it NaN or inf).
+double gg_sum_squares_f32(const float *x, long n);
+
+/// Σ (a[i] − b[i])² in double, each difference taken in float.
+double gg_distance_squared_f32(const float *a, const float *b, long n);
+
+/// One pass over an activation's outputs y[0..<n]: returns Σ σ′ (from y) and sets *flagged.
+/// kind 0, sigmoid: σ′ = y(1 − y), flagged = saturated (y < 0.0025 or y > 0.9975);
+/// kind 1, tanh: σ′ = 1 − y², flagged = saturated (|y| > 0.995);
+/// kind 2, ReLU: σ′ = 1 where y > 0, flagged = those active outputs.
+double gg_activation_stats_f32(const float *y, long n, int kind, long *flagged);
