@@ -29,11 +29,11 @@ struct TrainCommand: ParsableCommand {
         let (experiment, text) = try ExperimentInput.load(file)
         let setup: ExperimentSetup<Float>
         do { setup = try ExperimentSetup(experiment) } catch { throw CLIError(error.description) }
+        print("train \(experiment.name): \(ExperimentInput.describe(experiment, steps: setup.totalSteps))")
         if let weights {
             do { try setup.model.loadSafetensors(from: weights) } catch { throw CLIError(error.description) }
             print("loaded weights from \(weights)")
         }
-        print("train \(experiment.name): \(ExperimentInput.describe(experiment, steps: setup.totalSteps))")
         let bar = ProgressBar(delay: 0.5)
         let result = ExperimentRunner.run(setup, monitorEvery: monitorEvery, progress: bar.update) { summary in
             bar.interrupt()

@@ -58,7 +58,12 @@ enum LayerStatistics {
         for t in tensors {
             let s = t.finiteStatistics()
             nonFinite += t.count - s.finite
-            squares += s.finite == t.count ? s.sumOfSquares : t.l2Norm() * t.l2Norm()
+            if s.finite == t.count {
+                squares += s.sumOfSquares
+            } else {
+                let norm = t.l2Norm()  // NaN or ∞, which the sum must carry
+                squares += norm * norm
+            }
         }
         return (squares.squareRoot(), nonFinite)
     }
@@ -103,7 +108,13 @@ enum LayerStatistics {
         guard let units = t.shape.last, units > 0 else { return 0 }
         var alive = [Bool](repeating: false, count: units)
         t.withUnsafeBufferPointer { p in
-            for i in 0..<p.count where p[i] != 0 { alive[i % units] = true }
+            guard let base = p.baseAddress else { return }
+            alive.withUnsafeMutableBufferPointer { alive in
+                for r in 0..<(p.count / units) {
+                    let row = base + r * units
+                    for j in 0..<units where row[j] != 0 { alive[j] = true }
+                }
+            }
         }
         return Double(alive.filter { !$0 }.count) / Double(units)
     }

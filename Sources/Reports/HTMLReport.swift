@@ -79,7 +79,7 @@ public enum HTMLReport {
         let r = run.report
         var html = "<p><span class=\"verdict\(r.verdict == "healthy" ? " healthy" : "")\">\(e(r.verdict))</span>"
         if let main = r.problems.first, let layer = main.layer { html += " at layer <b>\(e(layer))</b> from step \(main.firstStep)" }
-        html += "</p><p>Final \(r.final.accuracy == nil ? "" : "test ")loss <b>\(number(r.final.loss))</b>"
+        html += "</p><p>Final loss (test set when the data has one) <b>\(number(r.final.loss))</b>"
         if let accuracy = r.final.accuracy { html += ", accuracy <b>\(percent(accuracy))</b>" }
         html += " after \(r.final.steps) steps; \(run.records.count) steps recorded."
         if let best = r.bestRemedy, let repair = r.repairs.first(where: { $0.remedy == best }) {
