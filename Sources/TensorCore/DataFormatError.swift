@@ -1,6 +1,6 @@
 /// Why a file (or an in-memory resource) could not be read: which one, and what is wrong with
 /// it. Data sets, weight files and run folders all report their problems with it.
-public struct DataFormatError: Error, CustomStringConvertible, Equatable {
+public struct DataFormatError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file or resource.
     public let source: String
     public let reason: String
