@@ -12,7 +12,8 @@ public enum CSVTable {
     /// Reads `path`: every other column is a numeric feature. For classification the target's
     /// distinct values become class indices 0…k−1 (in numeric order when all are numbers, else
     /// text order) and `classNames` lists them; for regression the target must be numeric.
-    /// Empty, non-numeric or non-finite feature values are errors naming line and column.
+    /// Empty or non-numeric values are errors naming line and column; NaN, ±∞ and values beyond
+    /// `Scalar`'s range (1e39 in Float) are an error carrying `NonFiniteValues` (lines and columns).
     public static func read<Scalar: TensorScalar>(
         path: String, target: Column, classification: Bool, as _: Scalar.Type = Scalar.self
     ) throws(DataFormatError) -> (data: InMemoryDataset<Scalar>, classNames: [String]) {
@@ -44,8 +45,8 @@ public enum CSVTable {
             }
             for (j, field) in row.enumerated() {
                 if j == targetIndex { rawTargets.append(field); continue }
-                guard let v = Double(field), v.isFinite else {
-                    throw DataFormatError(source: path, reason: "line \(lineNumber), column \"\(header[j])\": \"\(field)\" is not a finite number")
+                guard let v = Double(field) else {
+                    throw DataFormatError(source: path, reason: "line \(lineNumber), column \"\(header[j])\": \"\(field)\" is not a number")
                 }
                 features.append(Scalar(v))
             }
@@ -60,15 +61,21 @@ public enum CSVTable {
             targets = rawTargets.map { Scalar(index[$0]!) }
         } else {
             for (offset, field) in rawTargets.enumerated() {
-                guard let v = Double(field), v.isFinite else {
-                    throw DataFormatError(source: path, reason: "line \(offset + 2), target \"\(header[targetIndex])\": \"\(field)\" is not a finite number")
+                guard let v = Double(field) else {
+                    throw DataFormatError(source: path, reason: "line \(offset + 2), target \"\(header[targetIndex])\": \"\(field)\" is not a number")
                 }
                 targets.append(Scalar(v))
             }
         }
         let n = rawTargets.count
         let targetTensor = classification ? Tensor(targets) : Tensor(shape: [n, 1], scalars: targets)
-        return (InMemoryDataset(inputs: Tensor(shape: [n, header.count - 1], scalars: features), targets: targetTensor), classNames)
+        let inputs = Tensor(shape: [n, header.count - 1], scalars: features)
+        let featureNames = header.enumerated().filter { $0.offset != targetIndex }.map(\.element)
+        if let bad = NonFiniteValues.scan(inputs, source: path, rowLabel: { $0 + 2 }, columnLabel: { featureNames[$0] })
+            ?? NonFiniteValues.scan(targetTensor, source: path, rowLabel: { $0 + 2 }, columnLabel: { _ in header[targetIndex] }) {
+            throw DataFormatError(nonFinite: bad)
+        }
+        return (InMemoryDataset(inputs: inputs, targets: targetTensor), classNames)
     }
 
     /// The comma-separated fields of one line; double quotes may enclose a field (`""` is a quote).

@@ -11,12 +11,22 @@ public struct Diagnoser: Sendable {
     public init(detectors: [any Detector] = Diagnoser.standard) { self.detectors = detectors }
 
     public static let standard: [any Detector] = [
-        NonFiniteDetector(), ExplodingGradientDetector(), DyingReLUDetector(), SaturationDetector(), SymmetryDetector(),
-        VanishingGradientDetector(), WeightTrendDetector(), OscillatingLossDetector(), SlowConvergenceDetector(),
+        NonFiniteDetector(), ExplodingGradientDetector(), ExplodingThroughTimeDetector(), DyingReLUDetector(), SaturationDetector(),
+        SymmetryDetector(), VanishingGradientDetector(), VanishingThroughTimeDetector(), WeightTrendDetector(),
+        OscillatingLossDetector(), SlowConvergenceDetector(),
     ]
 
-    /// Every finding, main problem first; empty for a healthy run.
-    public func diagnose(_ records: [StepRecord]) -> [Finding] { detectors.compactMap { $0.detect(records) } }
+    /// Every finding, main problem first; empty for a healthy run. A gradient that explodes
+    /// before the first NaN/∞ is the cause of it, so it comes first.
+    public func diagnose(_ records: [StepRecord]) -> [Finding] {
+        var findings = detectors.compactMap { $0.detect(records) }
+        if let nan = findings.firstIndex(where: { $0.kind == .nonFinite }),
+           let exploding = findings.firstIndex(where: { $0.kind == .explodingGradient && $0.firstStep < findings[nan].firstStep }),
+           exploding > nan {
+            findings.insert(findings.remove(at: exploding), at: nan)
+        }
+        return findings
+    }
 
     /// The main problem's kind, or `healthy`.
     public static func verdict(_ findings: [Finding]) -> ProblemKind { findings.first?.kind ?? .healthy }

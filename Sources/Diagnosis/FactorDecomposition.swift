@@ -45,6 +45,8 @@ public struct FactorDecomposition: Codable, Sendable, Equatable {
     /// `activation_derivative`, `weight_scale`, or `balanced` (neither is off by more than ×1.5).
     public var driver: String
     public var summary: String
+    /// Recurrent layers: the factors through time (nil when the model has none).
+    public var recurrent: [RecurrentFactors]?
 
     /// ‖W‖₂ and ‖W‖_F/√fan_out of every Linear weight of `model`, by the Linear layer's path:
     /// measure them before training to explain what the initialisation set up.
@@ -57,7 +59,8 @@ public struct FactorDecomposition: Codable, Sendable, Equatable {
     }
 
     /// The decomposition at `record`, with the weights' scales from `weightScales(of:)`.
-    public init(record: StepRecord, weightScales: [String: (spectral: Double, typical: Double)]) {
+    public init(record: StepRecord, weightScales: [String: (spectral: Double, typical: Double)],
+                recurrentScales: [String: RecurrentScale] = [:]) {
         step = record.step
         var rows: [LayerFactors] = []
         var previousLinearGrad: Double?
@@ -79,6 +82,17 @@ public struct FactorDecomposition: Codable, Sendable, Equatable {
         meanDerivative = geometric(paired.map { $0.meanDerivative! })
         meanWeightGain = geometric(paired.map(\.typicalGain))
         (driver, summary) = Self.judge(derivative: meanDerivative, gain: meanWeightGain, depth: paired.count)
+        let throughTime = record.layers.compactMap { layer in recurrentScales[layer.path].flatMap { RecurrentFactors(layer: layer, scale: $0) } }
+        if !throughTime.isEmpty {
+            recurrent = throughTime
+            let timeSummary = throughTime.map(\.summary).joined(separator: " ")
+            if paired.isEmpty {
+                summary = timeSummary
+                driver = throughTime.contains { $0.gateAtRest != nil } ? "gate" : "recurrent_weights"
+            } else {
+                summary += " " + timeSummary
+            }
+        }
     }
 
     static func judge(derivative: Double?, gain: Double?, depth: Int) -> (String, String) {

@@ -18,20 +18,31 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable {
     case healthy
 }
 
+/// Which way a gradient problem runs: back through the layers, or back through the time steps of
+/// a recurrent layer.
+public enum GradientAxis: String, Codable, Sendable {
+    case depth, time
+}
+
 /// One diagnosed problem: what, where, since when, the numbers behind it, and why in plain words.
 public struct Finding: Codable, Sendable, Equatable {
     public let kind: ProblemKind
     /// The layer's path (`"0"`), or nil when the problem is not one layer's.
     public let layer: String?
+    /// For vanishing and exploding gradients: through the layers (`depth`) or through time
+    /// (`time`, a recurrent layer's ‖∂L/∂h_t‖); nil for other kinds.
+    public let axis: GradientAxis?
     /// The first recorded step at which the rule held.
     public let firstStep: Int
     /// The numbers the rule read (`grad_norm_ratio_first_last`, …).
     public let evidence: [String: Double]
     public let explanation: String
 
-    public init(kind: ProblemKind, layer: String?, firstStep: Int, evidence: [String: Double], explanation: String) {
+    public init(kind: ProblemKind, layer: String?, firstStep: Int, axis: GradientAxis? = nil, evidence: [String: Double],
+                explanation: String) {
         self.kind = kind
         self.layer = layer
+        self.axis = axis
         self.firstStep = firstStep
         self.evidence = evidence
         self.explanation = explanation

@@ -20,7 +20,7 @@ public struct VanishingGradientDetector: Detector {
         guard let low = SustainedRatio(records, where: { $0 < threshold }) else { return nil }
         let median = low.matching.sorted()[low.matching.count / 2]
         return Finding(
-            kind: .vanishingGradient, layer: low.layer.path, firstStep: low.record.step,
+            kind: .vanishingGradient, layer: low.layer.path, firstStep: low.record.step, axis: .depth,
             evidence: ["grad_norm_ratio_first_last": low.ratio, "median_ratio": median, "weighted_layers": Double(low.depth)],
             explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e of the one at the last layer: each of "
                 + "the %d layers between multiplies it by about %.2f, so the first layers barely learn. "
@@ -51,7 +51,7 @@ public struct ExplodingGradientDetector: Detector {
     public func detect(_ records: [StepRecord]) -> Finding? {
         if let high = SustainedRatio(records, where: { $0 > ratioThreshold }) {
             return Finding(
-                kind: .explodingGradient, layer: high.layer.path, firstStep: high.record.step,
+                kind: .explodingGradient, layer: high.layer.path, firstStep: high.record.step, axis: .depth,
                 evidence: ["grad_norm_ratio_first_last": high.ratio, "weighted_layers": Double(high.depth)],
                 explanation: String(format: "The gradient reaching layer %@ (%@) is %.1e times the one at the last layer: "
                     + "each layer multiplies it by about %.2f. Weights too large for the depth (or a high learning rate) "
@@ -68,7 +68,7 @@ public struct ExplodingGradientDetector: Detector {
             let rises = zip(slice.dropFirst(), slice).filter { $0.totalGradNorm > $1.totalGradNorm }.count
             if slope > slopeThreshold && growth >= 100 && Double(rises) >= 0.8 * Double(window - 1) {
                 return Finding(
-                    kind: .explodingGradient, layer: nil, firstStep: slice.first!.step,
+                    kind: .explodingGradient, layer: nil, firstStep: slice.first!.step, axis: .depth,
                     evidence: ["log10_norm_slope_per_step": slope, "growth": growth, "total_grad_norm": slice.last!.totalGradNorm],
                     explanation: String(format: "The gradient norm grew %.0f-fold in %d steps (%.2f decades per step) — "
                         + "exponential growth that ends in overflow (NaN) if nothing stops it.", growth, window, slope))

@@ -4,8 +4,15 @@ import Foundation
 import Training
 
 /// GradGuard's main job: train an experiment with the monitor on, diagnose it, and when it is
-/// not healthy retrain it with each remedy that fits its main problem — same seed, same data,
-/// same budget — and report which remedies fixed it.
+/// not healthy search for a repair — same data, same step budget — and report which fixed it.
+///
+/// The search runs in rounds until a fix is found or the time budget is spent:
+/// 1. each remedy that fits the main problem (most specific first), at the original learning rate;
+/// 2. each remedy, and the original, at its own learning rate from a short range test
+///    (`LearningRateRangeTest`): a new activation or init moves the best rate;
+/// 3. pairs of the three best remedies so far, each pair at its own rate.
+/// A fix is confirmed on a second seed (new initialisation, split and batch order) before it
+/// is recommended.
 public struct Doctor: Sendable {
     /// What the doctor is doing, for progress display.
     public enum Event {
@@ -18,30 +25,78 @@ public struct Doctor: Sendable {
     /// Record every `monitorEvery`-th step (default 1).
     public var monitorEvery: Int
     public var diagnoser: Diagnoser
+    /// When a remedy counts as a fix.
+    public var criterion = FixCriterion()
+    /// Seconds after which no new repair round or attempt starts (default 30; the first round always runs).
+    public var budget: Double
+    /// The range test that picks each candidate's learning rate.
+    public var rangeTest = LearningRateRangeTest()
 
-    public init(monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser()) {
+    public init(monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(), budget: Double = 30) {
         self.monitorEvery = monitorEvery
         self.diagnoser = diagnoser
+        self.budget = budget
     }
 
     /// Diagnoses and, if needed, repairs `experiment`.
     public func examine(_ experiment: Experiment, events: ((Event) -> Void)? = nil) throws(ExperimentError) -> (report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun]) {
-        let setup = try ExperimentSetup<Float>(experiment)
-        let original = run("original", setup, events)
-        var repairs: [DoctorReport.Repair] = [], results: [MonitoredRun] = []
-        let kind = original.verdict
-        for remedy in Remedy.candidates(for: kind) {
-            guard let (changed, changes) = remedy.apply(to: experiment) else { continue }
-            let candidate: ExperimentSetup<Float>
-            do { candidate = try ExperimentSetup(changed, data: setup.data) } catch { continue }
-            let result = run(remedy.rawValue, candidate, events)
-            results.append(result)
-            let stillThere = result.findings.contains { [kind, .nonFinite, .explodingGradient].contains($0.kind) }
-            let better = !original.final.loss.isFinite || (result.final.loss.isFinite && result.final.loss < original.final.loss)
-            repairs.append(.init(remedy: remedy.rawValue, changes: changes, final: result.final, fixed: !stillThere && better,
-                                 verdict: result.verdict.rawValue))
+        let start = Date()
+        let setup: ExperimentSetup<Float>
+        do { setup = try ExperimentSetup<Float>(experiment) } catch {
+            // NaN/∞ in the data is a diagnosis, not a failure: say where it is and what to fix.
+            guard let values = error.nonFiniteData else { throw error }
+            let run = MonitoredRun.untrained(findings: [Finding(
+                kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(values.count)],
+                explanation: NonFiniteCause.data(values).advice)])
+            return (DoctorReport(name: experiment.name, run: run, cause: .data(values)), run, [])
         }
-        return (DoctorReport(name: experiment.name, run: original, repairs: repairs), original, results)
+        let original = run("original", setup, events)
+        let baseline = Baseline(data: setup.data, loss: setup.loss)
+        var search = RepairSearch(experiment: experiment, original: original, baseline: baseline, criterion: criterion)
+        let within = { Date().timeIntervalSince(start) < budget }
+        let attempt = { (remedies: [String], changed: Experiment, changes: [String: String]) in
+            guard !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.data) else { return }
+            search.record(remedies: remedies, experiment: changed, changes: changes, result: run(remedies.joined(separator: "+"), candidate, events))
+        }
+        let singles = Remedy.candidates(for: original.findings.first).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
+        for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
+        if !singles.isEmpty && !search.anyFixed {
+            let tunable = [(name: [String](), experiment: experiment, changes: [String: String]())]
+                + singles.map { ([$0.0.rawValue], $0.1.experiment, $0.1.changes) }
+            for (names, changed, changes) in tunable where within() && !search.anyFixed {
+                guard let tuned = tunedRate(changed, setup) else { continue }
+                attempt(names + ["tuned_lr"], tuned.experiment, changes.merging(tuned.changes) { $1 })
+            }
+        }
+        if !singles.isEmpty && !search.anyFixed {
+            let best = search.bestSingles(3)
+            for (i, first) in best.enumerated() {
+                for second in best[(i + 1)...] where within() && !search.anyFixed {
+                    guard let (pair, changes) = second.remedy.apply(to: first.experiment),
+                          let tuned = tunedRate(pair, setup) else { continue }
+                    attempt([first.remedy.rawValue, second.remedy.rawValue, "tuned_lr"], tuned.experiment,
+                            first.changes.merging(changes) { $1 }.merging(tuned.changes) { $1 })
+                }
+            }
+        }
+        search.confirm { changed in
+            guard let other = try? ExperimentSetup<Float>(changed.withSeed(changed.seed &+ 1)) else { return nil }
+            return (run("confirm on seed \(changed.seed &+ 1)", other, events), Baseline(data: other.data, loss: other.loss))
+        }
+        let report = DoctorReport(name: experiment.name, run: original, repairs: search.repairs, baseline: baseline,
+                                  cause: NonFiniteCause.of(original.findings))
+        return (report, original, search.results)
+    }
+
+    /// `experiment` at the learning rate the range test suggests, or nil when it suggests none
+    /// or one within ×2 of the current rate.
+    private func tunedRate(_ experiment: Experiment, _ setup: ExperimentSetup<Float>) -> (experiment: Experiment, changes: [String: String])? {
+        guard let result = try? rangeTest.run(experiment, data: setup.data), let rate = result.suggestion else { return nil }
+        let current = experiment.optimizer.effectiveLearningRate
+        guard rate > 2 * current || rate < current / 2 else { return nil }
+        var e = experiment
+        e.optimizer.learningRate = rate
+        return (e, ["optimizer.lr": String(format: "%.3g", rate)])
     }
 
     private func run(_ label: String, _ setup: ExperimentSetup<Float>, _ events: ((Event) -> Void)?) -> MonitoredRun {
@@ -50,5 +105,14 @@ public struct Doctor: Sendable {
                                           progress: events.map { handler in { handler(.progress($0)) } })
         events?(.runFinished(label: label, result: result))
         return result
+    }
+}
+
+extension Experiment {
+    /// The same experiment with another seed (initialisation, data split and batch order).
+    func withSeed(_ seed: UInt64) -> Experiment {
+        var e = self
+        e.seed = seed
+        return e
     }
 }

@@ -40,6 +40,12 @@ public struct MonitoredRun: Sendable {
     public let weights: [String: Tensor<Float>]
 
     public var verdict: ProblemKind { Diagnoser.verdict(findings) }
+
+    /// A run that never trained (its data could not be used), with what was found instead.
+    static func untrained(findings: [Finding]) -> MonitoredRun {
+        MonitoredRun(history: History(), records: [], final: FinalMetrics(loss: .nan, accuracy: nil, steps: 0), findings: findings,
+                     decomposition: nil, stoppedEarly: nil, metricsJSONLines: "", weights: [:])
+    }
 }
 
 /// Trains an experiment with the gradient monitor on, then diagnoses the records.
@@ -58,6 +64,7 @@ public enum ExperimentRunner {
     ) -> MonitoredRun {
         var setup = setup
         let scales = FactorDecomposition.weightScales(of: setup.model)
+        let recurrentScales = RecurrentFactors.scales(of: setup.model)
         let monitor = GradientMonitor(model: setup.model, every: monitorEvery)
         monitor.histogramSteps = histogramSteps(totalSteps: setup.totalSteps)
         let trainer = setup.trainer, stepCallbacks = trainer.stepCallbacks.count, epochCallbacks = trainer.epochCallbacks.count
@@ -92,9 +99,17 @@ public enum ExperimentRunner {
         } else {
             final = FinalMetrics(loss: history.epochLosses.last ?? .nan, accuracy: history.epochAccuracies.last, steps: history.stepLosses.count)
         }
-        let decomposition = records.first.map { FactorDecomposition(record: $0, weightScales: scales) }
+        let decomposition = records.first.map { FactorDecomposition(record: $0, weightScales: scales, recurrentScales: recurrentScales) }
+        var findings = diagnoser.diagnose(records)
+        if !final.loss.isFinite, !findings.contains(where: { $0.kind == .nonFinite }), !records.isEmpty {
+            // Every training step was finite, the evaluation was not: the loss itself overflowed.
+            findings.insert(Finding(
+                kind: .nonFinite, layer: nil, firstStep: records.last!.step, evidence: ["test_loss": final.loss],
+                explanation: "The test loss is \(final.loss) although every training step's loss and gradients were finite: the "
+                    + "model's outputs on the test set overflow the loss."), at: 0)
+        }
         return MonitoredRun(
-            history: history, records: records, final: final, findings: diagnoser.diagnose(records), decomposition: decomposition,
+            history: history, records: records, final: final, findings: findings, decomposition: decomposition,
             stoppedEarly: stopped, metricsJSONLines: (try? monitor.jsonLines()) ?? "", weights: setup.model.stateDict())
     }
 }

@@ -15,12 +15,28 @@ extension LayerPlan {
     /// The same layer with `initial` for its weights (linear and recurrent layers, also inside shortcuts).
     func withInit(_ initial: WeightInit) -> LayerPlan {
         switch self {
-        case .linear(let i, let o, let b, _): .linear(inFeatures: i, outFeatures: o, bias: b, init: initial)
-        case .recurrent(let c, let i, let h, let s, _): .recurrent(cell: c, inputSize: i, hiddenSize: h, returnsSequences: s, init: initial)
-        case .residual(let body): .residual(body: body.map { $0.withInit(initial) })
-        case .plain: self
+        case .linear(let i, let o, let b, _): return .linear(inFeatures: i, outFeatures: o, bias: b, init: initial)
+        case .recurrent(var plan):
+            plan.`init` = initial
+            return .recurrent(plan)
+        case .residual(let body): return .residual(body: body.map { $0.withInit(initial) })
+        case .plain: return self
         }
     }
+
+    /// The same layer with its recurrent plan changed by `change` (other layers unchanged).
+    func changingRecurrent(_ change: (inout RecurrentPlan) -> Void) -> LayerPlan {
+        switch self {
+        case .recurrent(var plan):
+            change(&plan)
+            return .recurrent(plan)
+        case .residual(let body): return .residual(body: body.map { $0.changingRecurrent(change) })
+        default: return self
+        }
+    }
+
+    /// The recurrent layer's plan, if this is one.
+    var recurrentPlan: RecurrentPlan? { if case .recurrent(let plan) = self { plan } else { nil } }
 
     func replacingActivations(_ from: Set<Activation>, with to: Activation) -> LayerPlan {
         switch self {

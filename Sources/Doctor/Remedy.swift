@@ -26,8 +26,30 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
     case fewerLayers = "fewer_layers"
     /// Less L2 and weight decay (÷100).
     case lessDecay = "less_weight_decay"
+    /// A GRU of the same hidden size in place of an RNN or LSTM (Cho et al. 2014): its update
+    /// gate carries the state, and the gradient, across time.
+    case gruCell = "gru_cell"
+    /// An LSTM of the same hidden size, forget-gate bias 1, in place of an RNN (Hochreiter &
+    /// Schmidhuber 1997; Jozefowicz et al. 2015).
+    case lstmCell = "lstm_cell"
+    /// W_hh orthogonal (gain 1): every eigenvalue on the unit circle, so Wᵗ neither shrinks nor
+    /// grows a gradient (Saxe et al. 2014; Le et al. 2015).
+    case orthogonalRecurrent = "orthogonal_recurrent_init"
+    /// An LSTM's forget-gate bias at 1, so it keeps its state by default (Jozefowicz et al. 2015).
+    case forgetGateBias = "forget_gate_bias"
 
-    /// The remedies worth trying for `kind`, most specific first (MISSION §6).
+    /// The remedies worth trying for `finding` (the main problem), most specific first: through
+    /// time, the recurrent remedies; otherwise those for its kind.
+    public static func candidates(for finding: Finding?) -> [Remedy] {
+        guard let finding else { return [] }
+        switch (finding.kind, finding.axis) {
+        case (.vanishingGradient, .time?): return [.gruCell, .lstmCell, .forgetGateBias, .orthogonalRecurrent, .adam, .higherLearningRate]
+        case (.explodingGradient, .time?): return [.clipping, .orthogonalRecurrent, .gruCell, .lowerLearningRate, .adam]
+        default: return candidates(for: finding.kind)
+        }
+    }
+
+    /// The remedies worth trying for `kind`, most specific first (the source articles' remedies).
     public static func candidates(for kind: ProblemKind) -> [Remedy] {
         switch kind {
         case .vanishingGradient: [.reluWithHeInit, .fanInInit, .batchNorm, .residual, .adam, .fewerLayers]
@@ -101,6 +123,28 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
             e.l2 /= 100
             if decay > 0 { e.optimizer.weightDecay = decay / 100 }
             return (e, ["l2": "\(e.l2)", "optimizer.weight_decay": "\(e.optimizer.weightDecay ?? 0)"])
+        case .gruCell, .lstmCell:
+            let target: RecurrentCell = self == .gruCell ? .gru : .lstm
+            let replaceable: (RecurrentCell) -> Bool = { cell in
+                if case .rnn = cell { return true }
+                return cell == .lstm && target == .gru
+            }
+            guard e.layers.contains(where: { $0.recurrentPlan.map { replaceable($0.cell) } ?? false }) else { return nil }
+            e.layers = e.layers.map { $0.changingRecurrent { plan in
+                guard replaceable(plan.cell) else { return }
+                plan.cell = target
+                plan.forgetBias = target == .lstm ? 1 : nil
+            } }
+            return (e, ["model.cell": target == .lstm ? "lstm (forget_bias 1)" : "gru"])
+        case .orthogonalRecurrent:
+            let orthogonal = WeightInit.weights(.orthogonal())
+            guard e.layers.contains(where: { $0.recurrentPlan != nil && $0.recurrentPlan!.recurrentInit != orthogonal }) else { return nil }
+            e.layers = e.layers.map { $0.changingRecurrent { $0.recurrentInit = orthogonal } }
+            return (e, ["model.recurrent_init": "orthogonal"])
+        case .forgetGateBias:
+            guard e.layers.contains(where: { $0.recurrentPlan?.cell == .lstm && $0.recurrentPlan?.forgetBias != 1 }) else { return nil }
+            e.layers = e.layers.map { $0.changingRecurrent { if $0.cell == .lstm { $0.forgetBias = 1 } } }
+            return (e, ["model.forget_bias": "1"])
         }
     }
 }

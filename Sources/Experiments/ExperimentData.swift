@@ -16,6 +16,14 @@ public struct ExperimentData<Scalar: TensorScalar> {
     /// One sample's target shape for regression (`[outputs]`), `[]` for class indices.
     public let targetShape: [Int]
 
+    public init(train: any Dataset<Scalar>, test: InMemoryDataset<Scalar>?, classes: Int?, sampleShape: [Int], targetShape: [Int]) {
+        self.train = train
+        self.test = test
+        self.classes = classes
+        self.sampleShape = sampleShape
+        self.targetShape = targetShape
+    }
+
     /// Loads (or generates, seeded by `rng`) the data `spec` describes; relative paths are
     /// resolved against `folder`. Failures are `ExperimentError`s naming `file` and the key.
     public static func load(
@@ -25,7 +33,7 @@ public struct ExperimentData<Scalar: TensorScalar> {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: folder).appendingPathComponent(path).standardizedFileURL.path
         }
         func fail(_ key: String, _ error: DataFormatError) -> ExperimentError {
-            ExperimentError(file: file, key: "data.\(key)", message: error.description)
+            ExperimentError(file: file, key: "data.\(key)", message: error.description, nonFiniteData: error.nonFinite)
         }
         let whole: InMemoryDataset<Scalar>
         var classes: Int?
@@ -53,9 +61,10 @@ public struct ExperimentData<Scalar: TensorScalar> {
             let x: (array: Tensor<Scalar>, integral: Bool), y: (array: Tensor<Scalar>, integral: Bool)
             do { x = try NPY.read(path: resolve(xPath)) } catch { throw fail("x", error) }
             do { y = try NPY.read(path: resolve(yPath)) } catch { throw fail("y", error) }
-            guard x.array.rank >= 2, x.array.shape[0] == y.array.shape.first, x.array.scalars.allSatisfy(\.isFinite) else {
-                throw ExperimentError(file: file, key: "data.x", message: "x \(x.array.shape) must be [samples, features…] with finite values and as many samples as y \(y.array.shape)")
+            guard x.array.rank >= 2, x.array.shape[0] == y.array.shape.first else {
+                throw ExperimentError(file: file, key: "data.x", message: "x \(x.array.shape) must be [samples, features…] with as many samples as y \(y.array.shape)")
             }
+            if let bad = NonFiniteValues.scan(x.array, source: resolve(xPath)) { throw fail("x", DataFormatError(nonFinite: bad)) }
             if classification ?? (y.integral && y.array.rank == 1) {
                 guard y.array.rank == 1, y.array.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
                     throw ExperimentError(file: file, key: "data.y", message: "classification targets must be [samples] class indices ≥ 0")
@@ -63,7 +72,7 @@ public struct ExperimentData<Scalar: TensorScalar> {
                 classes = Int(y.array.scalars.max() ?? 0) + 1
                 whole = InMemoryDataset(inputs: x.array, targets: y.array)
             } else {
-                guard y.array.scalars.allSatisfy(\.isFinite) else { throw ExperimentError(file: file, key: "data.y", message: "targets must be finite") }
+                if let bad = NonFiniteValues.scan(y.array, source: resolve(yPath)) { throw fail("y", DataFormatError(nonFinite: bad)) }
                 whole = InMemoryDataset(inputs: x.array, targets: y.array.rank == 1 ? y.array.reshaped([y.array.count, 1]) : y.array)
             }
         case .spirals(let k, let samples, let noise):
@@ -89,6 +98,11 @@ public struct ExperimentData<Scalar: TensorScalar> {
             let scaling = Standardization(fittedTo: train.inputs)
             train = scaling.apply(to: train)
             test = scaling.apply(to: test)
+            for (name, set) in [("training", train), ("test", test)] {
+                if let bad = NonFiniteValues.scan(set.inputs, source: "the standardised \(name) set (values too large to scale)") {
+                    throw fail("standardize", DataFormatError(nonFinite: bad))
+                }
+            }
         }
         return ExperimentData(train: train, test: test.count > 0 ? test : nil, classes: classes,
                               sampleShape: Array(whole.inputs.shape.dropFirst()),

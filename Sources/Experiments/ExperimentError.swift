@@ -1,5 +1,6 @@
 import Foundation
 import Optimizers
+import TensorCore
 
 /// Why an experiment file could not be used: the file, the key path inside it
 /// (`model[2].out`) and what is wrong, e.g.
@@ -10,11 +11,14 @@ public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendab
     /// The key path, empty for the whole document.
     public let key: String
     public let message: String
+    /// Set when the data holds NaN or ±∞: where (`gradguard doctor` diagnoses it instead of stopping).
+    public let nonFiniteData: NonFiniteValues?
 
-    public init(file: String, key: String, message: String) {
+    public init(file: String, key: String, message: String, nonFiniteData: NonFiniteValues? = nil) {
         self.file = file
         self.key = key
         self.message = message
+        self.nonFiniteData = nonFiniteData
     }
 
     public var description: String { key.isEmpty ? "\(file): \(message)" : "\(file): \(key): \(message)" }

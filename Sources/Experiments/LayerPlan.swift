@@ -7,7 +7,7 @@ import TensorCore
 /// vocabulary (`LayerSpec`) plus the `init` of linear and recurrent layers.
 public indirect enum LayerPlan: Equatable, Sendable {
     case linear(inFeatures: Int, outFeatures: Int, bias: Bool, init: WeightInit)
-    case recurrent(cell: RecurrentCell, inputSize: Int, hiddenSize: Int, returnsSequences: Bool, init: WeightInit)
+    case recurrent(RecurrentPlan)
     case residual(body: [LayerPlan])
     /// Activations, normalisation and dropout: layers without an `init`.
     case plain(LayerSpec)
@@ -19,13 +19,8 @@ public indirect enum LayerPlan: Equatable, Sendable {
             return try LayerSpec.linear(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias).build(index: index, using: &rng)
         case .linear(let inFeatures, let outFeatures, let bias, .weights(let initializer)):
             return Linear(inFeatures, outFeatures, bias: bias, weightInitializer: initializer, biasInitializer: .zeros, using: &rng)
-        case .recurrent(let cell, let input, let hidden, let sequences, .pytorchDefault):
-            return try LayerSpec.recurrent(cell: cell, inputSize: input, hiddenSize: hidden, returnsSequences: sequences)
-                .build(index: index, using: &rng)
-        case .recurrent(let cell, let input, let hidden, let sequences, .weights(let initializer)):
-            return RecurrentLayer(cell: cell, inputSize: input, hiddenSize: hidden, bias: true, returnsSequences: sequences,
-                                  inputWeightInitializer: initializer, recurrentWeightInitializer: initializer,
-                                  biasInitializer: .zeros, using: &rng)
+        case .recurrent(let plan):
+            return plan.build(using: &rng)
         case .residual(let body):
             do {
                 return Residual(try LayerPlan.buildModel(body, using: &rng) as Sequential<Scalar>)
@@ -60,8 +55,9 @@ struct ModelEntry: Decodable {
 
     static let keys: [String: [String]] = [
         "linear": ["in", "out", "bias", "init"], "batchnorm1d": ["features", "eps", "momentum"], "layernorm": ["features", "eps"],
-        "residual": ["body"], "dropout": ["p"], "rnn": ["input", "hidden", "nonlinearity", "return_sequences", "init"],
-        "lstm": ["input", "hidden", "return_sequences", "init"], "gru": ["input", "hidden", "return_sequences", "init"],
+        "residual": ["body"], "dropout": ["p"], "rnn": ["input", "hidden", "nonlinearity", "return_sequences", "init", "recurrent_init"],
+        "lstm": ["input", "hidden", "return_sequences", "init", "recurrent_init", "forget_bias"],
+        "gru": ["input", "hidden", "return_sequences", "init", "recurrent_init"],
         "leaky_relu": ["negative_slope"], "elu": ["alpha"],
         "mlp": ["sizes", "activation", "init", "batchnorm", "residual", "dropout"],
     ]
@@ -84,7 +80,11 @@ struct ModelEntry: Decodable {
             guard case .recurrent(let cell, let input, let hidden, let sequences) = try LayerSpec(from: decoder) else {
                 throw c.fail("type", "not a recurrent layer")
             }
-            layers = [.recurrent(cell: cell, inputSize: input, hiddenSize: hidden, returnsSequences: sequences, init: initial)]
+            let forgetBias = try c.optional("forget_bias", Double.self)
+            if let forgetBias, !forgetBias.isFinite { throw c.fail("forget_bias", "expected a finite number, got \(forgetBias)") }
+            layers = [.recurrent(RecurrentPlan(
+                cell: cell, inputSize: input, hiddenSize: hidden, returnsSequences: sequences, init: initial,
+                recurrentInit: try c.optional("recurrent_init", WeightInit.self), forgetBias: forgetBias))]
         case "residual":
             let body: [ModelEntry] = try c.required("body")
             layers = [.residual(body: body.flatMap(\.layers))]

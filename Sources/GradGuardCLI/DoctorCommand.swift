@@ -10,7 +10,8 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
             Without FILE it runs the built-in example: a deep sigmoid MLP with a too-small \
             initialisation on the embedded digits data, whose gradient vanishes. Every remedy \
-            that fits the main problem is retrained with the same seed, data and step budget. \
+            that fits the main problem is retrained with the same seed, data and step budget, then, while none fixes it and the --budget lasts, each at a \
+            learning rate picked by a range test and in pairs; a fix is confirmed on a second seed. \
             --json prints the document of EXPERIMENT-SPEC.md instead of the summary.
             """)
 
@@ -20,9 +21,11 @@ struct DoctorCommand: ParsableCommand {
     @Flag(help: "Do not write a run folder.") var noSave = false
     @Option(help: "Record every N-th step.") var monitorEvery = 1
     @Flag(help: "Also write TensorBoard event files (RUN_FOLDER/tensorboard/, one run per remedy).") var tensorboard = false
+    @Option(help: "Seconds the repair search may take: no new attempt starts after it (the first round always runs).") var budget = 30.0
 
     func validate() throws {
         guard monitorEvery >= 1 else { throw ValidationError("--monitor-every must be at least 1, got \(monitorEvery)") }
+        guard budget >= 0, budget.isFinite else { throw ValidationError("--budget must be a number of seconds ≥ 0, got \(budget)") }
     }
 
     func run() throws {
@@ -35,13 +38,13 @@ struct DoctorCommand: ParsableCommand {
         let start = Date()
         let outcome: (report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun])
         do {
-            outcome = try Doctor(monitorEvery: monitorEvery).examine(experiment) { event in
+            outcome = try Doctor(monitorEvery: monitorEvery, budget: budget).examine(experiment) { event in
                 switch event {
                 case .runStarted(let label, let steps):
                     runIndex += 1
                     bar = ProgressBar(delay: 0.5)
                     log(runIndex == 1 ? "training \(label) (\(ExperimentInput.describe(experiment, steps: steps)))…"
-                                      : "retraining with remedy \(label)…")
+                                      : label.hasPrefix("confirm") ? "\(label)…" : "retraining with \(label)…")
                 case .progress(let p): bar.update(p)
                 case .runFinished(_, let result):
                     bar.finish()

@@ -37,6 +37,8 @@ enum LayerStatistics {
         if let linear = module as? Linear<Scalar> { r.identicalUnitFraction = identicalRows(linear.weight.value) }
         if let recurrent = module as? RecurrentLayer<Scalar>, !recurrent.hiddenGradientNorms.isEmpty {
             r.hiddenGradNorms = recurrent.hiddenGradientNorms
+            // An Elman RNN's output is its nonlinearity's output: σ′ read from it as for an activation layer.
+            if case .rnn(let f) = recurrent.cell { r.meanDerivative = output.activation.outputDerivativeStatistics(f)?.0 }
         }
         if let bins = histogramBins {
             let grads = weights.compactMap(\.grad)

@@ -108,7 +108,20 @@ final class FileFormatTests: XCTestCase {
     func testCSVNaNAndMissingColumnAreErrors() throws {
         let path = try temporaryFile("nan.csv", Array("a,y\n1,0\nnan,1\n".utf8))
         XCTAssertThrowsError(try CSVTable.read(path: path, target: .name("y"), classification: true, as: Float.self)) {
-            XCTAssertTrue("\($0)".contains("line 3, column \"a\""), "\($0)")
+            let bad = ($0 as? DataFormatError)?.nonFinite
+            XCTAssertEqual(bad?.rows, [3], "\($0)")
+            XCTAssertEqual(bad?.columns, ["a"], "\($0)")
+            XCTAssertTrue("\($0)".contains("row 3; column a"), "\($0)")
+        }
+        // 1e39 is a finite Double but ∞ in Float: caught at conversion, with its line and column.
+        let huge = try temporaryFile("huge.csv", Array("a,b,y\n1,2,0\n3,4,1\n5,1e39,0\n".utf8))
+        XCTAssertThrowsError(try CSVTable.read(path: huge, target: .name("y"), classification: true, as: Float.self)) {
+            XCTAssertEqual(($0 as? DataFormatError)?.nonFinite, NonFiniteValues(source: huge, count: 1, rows: [4], columns: ["b"]))
+        }
+        XCTAssertNoThrow(try CSVTable.read(path: huge, target: .name("y"), classification: true, as: Double.self))
+        let text = try temporaryFile("text.csv", Array("a,y\n1,0\nabc,1\n".utf8))
+        XCTAssertThrowsError(try CSVTable.read(path: text, target: .name("y"), classification: true, as: Float.self)) {
+            XCTAssertTrue("\($0)".contains("line 3, column \"a\": \"abc\" is not a number"), "\($0)")
         }
         XCTAssertThrowsError(try CSVTable.read(path: path, target: .name("z"), classification: true, as: Float.self)) {
             XCTAssertTrue("\($0)".contains("no column named \"z\""), "\($0)")

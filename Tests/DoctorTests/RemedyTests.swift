@@ -1,4 +1,5 @@
 import Experiments
+import Diagnosis
 import Layers
 import XCTest
 @testable import Doctor
@@ -32,5 +33,53 @@ final class RemedyTests: XCTestCase {
         XCTAssertEqual(Remedy.adam.apply(to: experiment)?.experiment.optimizer.kind, .adam)
         XCTAssertNil(Remedy.lessDecay.apply(to: experiment), "no decay to lower")
         XCTAssertNil(Remedy.leakyReLU.apply(to: experiment), "no ReLU to replace")
+    }
+}
+
+final class RecurrentRemedyTests: XCTestCase {
+    let rnn = try! Experiment.load(path: VerdictTests.folder.appendingPathComponent("rnn_vanishing_time.json").path)
+
+    func testGatedCellsKeepTheHiddenSize() throws {
+        let (gru, changes) = try XCTUnwrap(Remedy.gruCell.apply(to: rnn))
+        XCTAssertEqual(changes["model.cell"], "gru")
+        let plan = try XCTUnwrap(gru.layers[0].recurrentPlan)
+        XCTAssertEqual(plan.cell, .gru)
+        XCTAssertEqual(plan.hiddenSize, 16)
+        let lstm = try XCTUnwrap(Remedy.lstmCell.apply(to: rnn)).experiment
+        XCTAssertEqual(lstm.layers[0].recurrentPlan?.cell, .lstm)
+        XCTAssertEqual(lstm.layers[0].recurrentPlan?.forgetBias, 1)
+        XCTAssertNil(Remedy.lstmCell.apply(to: lstm), "an LSTM is not replaced by an LSTM")
+        XCTAssertNotNil(Remedy.gruCell.apply(to: lstm), "an LSTM may become a GRU")
+        for e in [gru, lstm] { XCTAssertNoThrow(try ExperimentSetup<Float>(e)) }
+    }
+
+    func testForgetGateBiasAndOrthogonalRecurrentInit() throws {
+        XCTAssertNil(Remedy.forgetGateBias.apply(to: rnn), "an RNN has no forget gate")
+        let lstm = try XCTUnwrap(Remedy.gruCell.apply(to: rnn).flatMap { _ in Remedy.lstmCell.apply(to: rnn) }).experiment
+        var noBias = lstm
+        noBias.layers = noBias.layers.map { $0.changingRecurrent { $0.forgetBias = nil } }
+        let biased = try XCTUnwrap(Remedy.forgetGateBias.apply(to: noBias)).experiment
+        let setup = try ExperimentSetup<Float>(biased)
+        let layer = try XCTUnwrap(setup.model.layers[0] as? RecurrentLayer<Float>)
+        let h = layer.hiddenSize
+        // Gate blocks i, f, g, o: b_ih's forget block is 1 and b_hh's is 0, so the gate starts at σ(1).
+        XCTAssertEqual(Array(layer.biasIH!.value.scalars[h..<(2 * h)]), [Float](repeating: 1, count: h))
+        XCTAssertEqual(Array(layer.biasHH!.value.scalars[h..<(2 * h)]), [Float](repeating: 0, count: h))
+        let orthogonal = try XCTUnwrap(Remedy.orthogonalRecurrent.apply(to: rnn)).experiment
+        XCTAssertEqual(orthogonal.layers[0].recurrentPlan?.recurrentInit, .weights(.orthogonal()))
+        let w = try XCTUnwrap(try ExperimentSetup<Float>(orthogonal).model.layers[0] as? RecurrentLayer<Float>).weightHH.value
+        // Each column of an orthogonal W_hh (gain 1) has unit norm.
+        let n = w.shape[0]
+        for i in 0..<n { XCTAssertEqual((0..<n).map { Double(w[$0, i] * w[$0, i]) }.reduce(0, +), 1, accuracy: 1e-4) }
+        XCTAssertNil(Remedy.orthogonalRecurrent.apply(to: orthogonal), "not applied twice")
+    }
+
+    func testTimeFindingsGetTheRecurrentRemedies() {
+        let time = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .time, evidence: [:], explanation: "")
+        XCTAssertEqual(Remedy.candidates(for: time).prefix(2), [.gruCell, .lstmCell])
+        let depth = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .depth, evidence: [:], explanation: "")
+        XCTAssertEqual(Remedy.candidates(for: depth), Remedy.candidates(for: .vanishingGradient))
+        let exploding = Finding(kind: .explodingGradient, layer: "0", firstStep: 0, axis: .time, evidence: [:], explanation: "")
+        XCTAssertEqual(Remedy.candidates(for: exploding).first, .clipping)
     }
 }

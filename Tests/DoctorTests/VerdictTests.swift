@@ -37,7 +37,40 @@ final class VerdictTests: XCTestCase {
     }
 
     func testExploding() throws { try assertVerdict("exploding.json", .explodingGradient) }
-    func testNonFinite() throws { try assertVerdict("non_finite.json", .nonFinite) }
+    func testNonFiniteIsCaughtAsExplodingBeforeTheFirstNaN() throws {
+        // SGD at lr 10 on a linear regression: the gradient grows ~20× a step until it overflows.
+        // The exploding finding starts before the NaN, so it is the cause and comes first.
+        let run = try verdict("non_finite.json")
+        XCTAssertEqual(run.verdict, .explodingGradient, "\(run.findings.map(\.kind))")
+        let nan = try XCTUnwrap(run.findings.first { $0.kind == .nonFinite })
+        XCTAssertLessThan(run.findings[0].firstStep, nan.firstStep)
+        XCTAssertEqual(NonFiniteCause.of(run.findings)?.source, "training")
+    }
+
+    func testNaNInTheDataIsADiagnosisNamingRowsAndColumns() throws {
+        let experiment = try Experiment.load(path: Self.folder.appendingPathComponent("nan_data.json").path)
+        let outcome = try Doctor().examine(experiment)
+        XCTAssertEqual(outcome.report.verdict, "non_finite")
+        let cause = try XCTUnwrap(outcome.report.cause)
+        XCTAssertEqual(cause.source, "data")
+        XCTAssertEqual(cause.data?.rows, [3])
+        XCTAssertEqual(cause.data?.columns, ["b"])
+        XCTAssertTrue(outcome.report.repairs.isEmpty, "no training remedy can fix the data")
+        XCTAssertTrue(try outcome.report.json().contains("\"cause\""))
+    }
+
+    func testRNNVanishingThroughTimeIsFoundAndExplained() throws {
+        let run = try verdict("rnn_vanishing_time.json")
+        XCTAssertEqual(run.verdict, .vanishingGradient)
+        XCTAssertEqual(run.findings[0].axis, .time)
+        XCTAssertEqual(run.findings[0].layer, "0")
+        XCTAssertLessThan(run.findings[0].evidence["time_ratio_first_last"]!, 1e-3)
+        // Seed 002's Wᵗ argument: orthogonal × 0.5 has ρ = 0.5, and (mean tanh′ × ρ)^(T−1)
+        // predicts the measured first/last ratio within a factor of 10 over 29 steps.
+        let factors = try XCTUnwrap(run.decomposition?.recurrent?.first)
+        XCTAssertEqual(factors.spectralRadius, 0.5, accuracy: 0.01)
+        XCTAssertEqual(log10(factors.predictedRatio!), log10(factors.measuredRatio!), accuracy: 1)
+    }
     func testDyingReLU() throws { try assertVerdict("dying_relu.json", .dyingReLU) }
     func testSaturation() throws { try assertVerdict("saturation.json", .saturation) }
     func testOscillating() throws { try assertVerdict("oscillating.json", .oscillatingLoss) }

@@ -1,0 +1,70 @@
+import Diagnosis
+import Experiments
+
+/// The bookkeeping of the doctor's repair search: every attempt, whether it fixed the run, the
+/// best single remedies so far, and the second-seed confirmation of the best fix.
+struct RepairSearch {
+    let experiment: Experiment
+    let original: MonitoredRun
+    let baseline: Baseline?
+    let criterion: FixCriterion
+    /// One entry per attempt, in order, and the runs behind them.
+    private(set) var repairs: [DoctorReport.Repair] = []
+    private(set) var results: [MonitoredRun] = []
+    private var experiments: [Experiment] = []
+    private var remedyLists: [[String]] = []
+
+    init(experiment: Experiment, original: MonitoredRun, baseline: Baseline?, criterion: FixCriterion) {
+        self.experiment = experiment
+        self.original = original
+        self.baseline = baseline
+        self.criterion = criterion
+    }
+
+    var anyFixed: Bool { repairs.contains(where: \.fixed) }
+
+    /// Whether `changed` was already trained (two routes to the same experiment).
+    func tried(_ changed: Experiment) -> Bool { changed == experiment || experiments.contains(changed) }
+
+    /// Whether `result` fixes the original run: its main problem, NaN/∞ and exploding gradients
+    /// are gone and the metric is clearly better (`FixCriterion`).
+    func fixes(_ result: MonitoredRun, baseline: Baseline?) -> Bool {
+        let kind = original.verdict
+        let stillThere = result.findings.contains { [kind, .nonFinite, .explodingGradient].contains($0.kind) }
+        return !stillThere && criterion.metricImproved(result.final, over: original.final, baseline: baseline)
+    }
+
+    mutating func record(remedies: [String], experiment changed: Experiment, changes: [String: String], result: MonitoredRun) {
+        repairs.append(.init(remedy: remedies.joined(separator: "+"), changes: changes, final: result.final,
+                             fixed: fixes(result, baseline: baseline), verdict: result.verdict.rawValue))
+        results.append(result)
+        experiments.append(changed)
+        remedyLists.append(remedies)
+    }
+
+    /// The `count` best single-remedy attempts (at either rate) by the user's metric, one per remedy.
+    func bestSingles(_ count: Int) -> [(name: String, remedy: Remedy, experiment: Experiment, changes: [String: String])] {
+        var seen: Set<String> = [], best: [(name: String, remedy: Remedy, experiment: Experiment, changes: [String: String])] = []
+        let order = repairs.indices.sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+        for i in order {
+            guard let name = remedyLists[i].first, let remedy = Remedy(rawValue: name), !seen.contains(name),
+                  repairs[i].final.loss.isFinite else { continue }
+            seen.insert(name)
+            best.append((repairs[i].remedy, remedy, experiments[i], repairs[i].changes))
+            if best.count == count { break }
+        }
+        return best
+    }
+
+    /// Reruns the fixes, best first, on a second seed (`rerun` gives the run and its baseline)
+    /// until one holds there; each rerun fix gets `confirmed`.
+    mutating func confirm(_ rerun: (Experiment) -> (MonitoredRun, Baseline?)?) {
+        let order = repairs.indices.filter { repairs[$0].fixed }.sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+        for i in order.prefix(3) {
+            guard let (result, otherBaseline) = rerun(experiments[i]) else { continue }
+            repairs[i].confirmed = fixes(result, baseline: otherBaseline)
+            repairs[i].confirmationFinal = result.final
+            if repairs[i].confirmed == true { return }
+        }
+    }
+}
