@@ -20,10 +20,10 @@ func layerSeries(_ records: [StepRecord]) -> [(path: String, kind: String, serie
 /// of the records: the worst such layer (by its late median), the first step it crossed the
 /// threshold, and that median. Shared by the dying-ReLU and saturation rules.
 func sustainedFraction(
-    _ records: [StepRecord], threshold: Double, _ value: (LayerRecord) -> Double?
+    _ records: [StepRecord], threshold: Double, skippingShortcutBodies: Bool = false, _ value: (LayerRecord) -> Double?
 ) -> (path: String, kind: String, firstStep: Int, lateMedian: Double, first: Double)? {
     var worst: (path: String, kind: String, firstStep: Int, lateMedian: Double, first: Double)?
-    for (path, kind, series) in layerSeries(records) {
+    for (path, kind, series) in layerSeries(records) where !(skippingShortcutBodies && path.contains(".body.")) {
         let values = series.compactMap { entry in value(entry.layer).map { (entry.step, $0) } }
         guard !values.isEmpty else { continue }
         let late = values.suffix(Swift.max(values.count / 3, 1)).map(\.1)
@@ -41,7 +41,9 @@ func sustainedFraction(
 /// for every sample of the batch, in at least half of the last third of the records.
 ///
 /// Why 50 %: a dead unit passes no gradient and, with no gradient, never revives (Lu et al.,
-/// "Dying ReLU and initialization", 2019). Kaiming-initialised nets on standardised data keep
+/// "Dying ReLU and initialization", 2019). ReLUs inside a residual block's body are not read:
+/// the shortcut carries the signal and the gradient past them (He et al. 2016), so dead units
+/// there block nothing. Kaiming-initialised nets on standardised data keep
 /// under 10 % dead; DeepDiagnosis (Wardat et al., ICSE 2022) flags a layer when dead units
 /// dominate. Reading the late records means units that die early but recover do not count.
 public struct DyingReLUDetector: Detector {
@@ -50,7 +52,7 @@ public struct DyingReLUDetector: Detector {
     public init(threshold: Double = 0.5) { self.threshold = threshold }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        guard let worst = sustainedFraction(records, threshold: threshold, \.deadFraction) else { return nil }
+        guard let worst = sustainedFraction(records, threshold: threshold, skippingShortcutBodies: true, \.deadFraction) else { return nil }
         return Finding(
             kind: .dyingReLU, layer: worst.path, firstStep: worst.firstStep,
             evidence: ["dead_fraction": worst.lateMedian, "dead_fraction_first_record": worst.first],

@@ -16,14 +16,17 @@ public struct Diagnoser: Sendable {
         OscillatingLossDetector(), SlowConvergenceDetector(),
     ]
 
-    /// Every finding, main problem first; empty for a healthy run. A gradient that explodes
-    /// before the first NaN/∞ is the cause of it, so it comes first.
+    /// Every finding, main problem first; empty for a healthy run. Where a symptom has a cause
+    /// that the records show earlier, the cause comes first: a gradient that explodes before the
+    /// first NaN/∞, and a gradient that vanishes through the depth before ReLU units die (a
+    /// signal that shrinks layer after layer leaves the bias alone to decide, and units whose
+    /// bias turns negative go quiet: the units are a consequence, the shrinking is the cause).
     public func diagnose(_ records: [StepRecord]) -> [Finding] {
         var findings = detectors.compactMap { $0.detect(records) }
-        if let nan = findings.firstIndex(where: { $0.kind == .nonFinite }),
-           let exploding = findings.firstIndex(where: { $0.kind == .explodingGradient && $0.firstStep < findings[nan].firstStep }),
-           exploding > nan {
-            findings.insert(findings.remove(at: exploding), at: nan)
+        for (cause, effect) in [(ProblemKind.explodingGradient, ProblemKind.nonFinite), (.vanishingGradient, .dyingReLU)] {
+            guard let e = findings.firstIndex(where: { $0.kind == effect }),
+                  let c = findings.firstIndex(where: { $0.kind == cause && $0.firstStep < findings[e].firstStep }), c > e else { continue }
+            findings.insert(findings.remove(at: c), at: e)
         }
         return findings
     }

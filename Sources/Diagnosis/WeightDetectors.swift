@@ -24,8 +24,10 @@ public struct SymmetryDetector: Detector {
     }
 }
 
-/// Weight norms that change by a factor of at least `factor` (default 10) between the first
-/// and last record of a layer, monotonically in at least 80 % of the steps: `weights_growing`
+/// Weight norms that change by a factor of at least `factor` (default 10) between the record at
+/// a tenth of the run and the last record of a layer, monotonically in at least 80 % of the steps
+/// (a layer that starts at or near zero — an output layer initialised to 0 — grows by orders of
+/// magnitude in its first steps, which is learning, not divergence; from a tenth of the run on it settles): `weights_growing`
 /// (e.g. an unstable learning rate, no weight decay on a divergent run) or `weights_shrinking`
 /// (weight decay or L2 too strong, pulling every weight to 0). A norm below `zero` (default
 /// 1e-8) at the last record is `weights_at_zero`: the layer computes only its bias.
@@ -50,16 +52,18 @@ public struct WeightTrendDetector: Detector {
                         + "Remedy: random initialisation.")
             }
             guard norms.count >= 5, first.1 > 0 else { continue }
-            let change = last.1 / first.1
-            let steps = zip(norms.dropFirst(), norms).map { $0.1 - $1.1 }
+            let settled = Array(norms[(norms.count / 10)...])
+            guard settled[0].1 > 0 else { continue }
+            let change = last.1 / settled[0].1
+            let steps = zip(settled.dropFirst(), settled).map { $0.1 - $1.1 }
             let growing = Double(steps.filter { $0 > 0 }.count) / Double(steps.count)
             if change >= factor && growing >= 0.8 || change <= 1 / factor && growing <= 0.2 {
                 let up = change > 1
                 return Finding(
-                    kind: up ? .weightsGrowing : .weightsShrinking, layer: path, firstStep: first.0,
-                    evidence: ["weight_norm_first": first.1, "weight_norm_last": last.1, "change": change],
-                    explanation: String(format: "The weight norm of layer %@ (%@) went %@ from %.3g to %.3g (×%.3g) over the run, "
-                        + "step after step. %@", path, kind, up ? "up" : "down", first.1, last.1, change,
+                    kind: up ? .weightsGrowing : .weightsShrinking, layer: path, firstStep: settled[0].0,
+                    evidence: ["weight_norm_first": settled[0].1, "weight_norm_last": last.1, "change": change],
+                    explanation: String(format: "The weight norm of layer %@ (%@) went %@ from %.3g to %.3g (×%.3g) from step %ld on, "
+                        + "step after step. %@", path, kind, up ? "up" : "down", settled[0].1, last.1, change, settled[0].0,
                         up ? "Weights that keep growing make activations and gradients grow with them (towards overflow): "
                             + "lower the learning rate, clip gradients, add weight decay."
                            : "Weights that keep shrinking erase the layer's signal: weight decay or L2 is too strong for "

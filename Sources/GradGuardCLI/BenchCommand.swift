@@ -5,7 +5,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self, MonitorCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -108,6 +108,30 @@ struct BenchCommand: ParsableCommand {
             let r = try MonitorBenchmark.run(steps: steps, repeats: repeats)
             print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (%d steps, median of %d runs)",
                          r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, steps, repeats))
+        }
+    }
+
+    struct DoctorCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doctor",
+            abstract: "The doctor benchmark: labelled broken and healthy runs (benchmarks/doctor/labels.json); recall, false positives, repair rate, exploding caught before NaN, seconds.")
+
+        @Option(help: "The benchmark folder (experiment files and labels.json).") var folder = "benchmarks/doctor"
+        @Option(help: "The doctor's repair budget per case, in seconds.") var budget = 20.0
+        @Option(help: "Only the cases whose file name contains this text.") var filter: String?
+
+        func run() throws {
+            let (outcomes, cases) = try DoctorBenchmark.run(folder: folder, budget: budget, filter: filter) { o in
+                let fix = o.label == "healthy" ? "" : "  fix: \(o.fixedBy ?? "none")"
+                print("\(o.correct ? "ok  " : "MISS") \(o.file): label \(o.label), verdict \(o.verdict)\(o.axis.map { " (\($0))" } ?? "")\(fix)"
+                    + String(format: "  %.1f s", o.seconds))
+            }
+            let s = DoctorBenchmark.summarize(outcomes, cases: cases)
+            func pct(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
+            let broken = outcomes.filter { $0.label != "healthy" }.count
+            print("doctor benchmark: \(outcomes.count) runs (\(broken) broken, \(outcomes.count - broken) healthy): recall \(pct(s.recall)), "
+                + "false positives \(pct(s.falsePositives)), repair rate \(pct(s.repairRate)), exploding caught before NaN "
+                + "\(pct(s.caughtBeforeNaN)), \(String(format: "%.0f", s.seconds)) s")
         }
     }
 }

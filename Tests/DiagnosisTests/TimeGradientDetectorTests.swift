@@ -51,3 +51,23 @@ final class TimeGradientDetectorTests: XCTestCase {
         XCTAssertNil(VanishingThroughTimeDetector().detect([]))
     }
 }
+
+/// The cause-before-effect ordering of the diagnoser on synthetic records.
+final class DiagnoserOrderTests: XCTestCase {
+    struct Fixed: Detector {
+        let finding: Finding
+        func detect(_ records: [StepRecord]) -> Finding? { finding }
+    }
+
+    func finding(_ kind: ProblemKind, at step: Int) -> Finding {
+        Finding(kind: kind, layer: "0", firstStep: step, evidence: ["x": 1], explanation: "")
+    }
+
+    func testAnEarlierCauseComesBeforeItsEffect() {
+        let order = Diagnoser(detectors: [Fixed(finding: finding(.dyingReLU, at: 40)), Fixed(finding: finding(.vanishingGradient, at: 0))])
+        XCTAssertEqual(order.diagnose([]).map(\.kind), [.vanishingGradient, .dyingReLU])
+        // Units that die first (a learning rate too high) stay the main problem.
+        let dyingFirst = Diagnoser(detectors: [Fixed(finding: finding(.dyingReLU, at: 5)), Fixed(finding: finding(.vanishingGradient, at: 30))])
+        XCTAssertEqual(dyingFirst.diagnose([]).map(\.kind), [.dyingReLU, .vanishingGradient])
+    }
+}

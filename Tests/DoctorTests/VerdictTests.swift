@@ -81,6 +81,9 @@ final class VerdictTests: XCTestCase {
         try assertVerdict("healthy_digits_mlp.json", .healthy)
         try assertVerdict("healthy_lstm_adding.json", .healthy)
         try assertVerdict("healthy_seed001.json", .healthy)
+        // Dead ReLUs inside shortcut bodies block nothing; an output layer that starts at 0 grows while it learns.
+        try assertVerdict("healthy_residual_relu.json", .healthy)
+        try assertVerdict("healthy_zero_output.json", .healthy)
     }
 
     func testHealthyLSTMLearnsTheAddingProblem() throws {
