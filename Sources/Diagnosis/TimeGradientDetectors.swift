@@ -34,6 +34,21 @@ func sustainedTimeRatio(
     return nil
 }
 
+/// The finding of a through-time rule: `kind` at the layer `sustainedTimeRatio` found, with the
+/// ratio, the factor per step and the sequence length as evidence; `explain` words it from the
+/// layer's path and kind, the ratio and the factor per step.
+func timeFinding(
+    _ kind: ProblemKind, _ records: [StepRecord], where condition: (Double) -> Bool,
+    explain: (_ path: String, _ layerKind: String, _ ratio: Double, _ perStep: Double, _ steps: Int) -> String
+) -> Finding? {
+    guard let hit = sustainedTimeRatio(records, where: condition) else { return nil }
+    let perStep = pow(hit.lateMedian, 1 / Double(hit.steps - 1))
+    return Finding(
+        kind: kind, layer: hit.path, firstStep: hit.firstStep, axis: .time,
+        evidence: ["time_ratio_first_last": hit.lateMedian, "per_step_factor": perStep, "sequence_length": Double(hit.steps)],
+        explanation: explain(hit.path, hit.kind, hit.lateMedian, perStep, hit.steps))
+}
+
 /// `vanishing_gradient` through time: ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of a recurrent layer below
 /// `threshold` (default 1e-3) in at least half of the last third of the records.
 ///
@@ -47,16 +62,13 @@ public struct VanishingThroughTimeDetector: Detector {
     public init(threshold: Double = 1e-3) { self.threshold = threshold }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        guard let hit = sustainedTimeRatio(records, where: { $0 < threshold }) else { return nil }
-        let perStep = pow(hit.lateMedian, 1 / Double(hit.steps - 1))
-        return Finding(
-            kind: .vanishingGradient, layer: hit.path, firstStep: hit.firstStep, axis: .time,
-            evidence: ["time_ratio_first_last": hit.lateMedian, "per_step_factor": perStep, "sequence_length": Double(hit.steps)],
-            explanation: String(format: "Through time: the gradient reaching the first step of %@ (%@) is %.1e of the one at "
+        timeFinding(.vanishingGradient, records, where: { $0 < threshold }) { path, kind, ratio, perStep, steps in
+            String(format: "Through time: the gradient reaching the first step of %@ (%@) is %.1e of the one at "
                 + "the last step — each of the %d steps back multiplies it by about %.3f, so what the first inputs said cannot "
                 + "be learnt. Causes: a recurrent weight with spectral radius below 1 and the nonlinearity's σ′ < 1 (the "
                 + "factor table says which). Remedies: a gated cell (LSTM, GRU), an orthogonal W_hh, a forget-gate bias of 1.",
-                hit.path, hit.kind, hit.lateMedian, hit.steps - 1, perStep))
+                path, kind, ratio, steps - 1, perStep)
+        }
     }
 }
 
@@ -72,14 +84,11 @@ public struct ExplodingThroughTimeDetector: Detector {
     public init(threshold: Double = 1e3) { self.threshold = threshold }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
-        guard let hit = sustainedTimeRatio(records, where: { $0 > threshold }) else { return nil }
-        let perStep = pow(hit.lateMedian, 1 / Double(hit.steps - 1))
-        return Finding(
-            kind: .explodingGradient, layer: hit.path, firstStep: hit.firstStep, axis: .time,
-            evidence: ["time_ratio_first_last": hit.lateMedian, "per_step_factor": perStep, "sequence_length": Double(hit.steps)],
-            explanation: String(format: "Through time: the gradient reaching the first step of %@ (%@) is %.1e times the one "
+        timeFinding(.explodingGradient, records, where: { $0 > threshold }) { path, kind, ratio, perStep, _ in
+            String(format: "Through time: the gradient reaching the first step of %@ (%@) is %.1e times the one "
                 + "at the last step — each step back multiplies it by about %.3f. Causes: a recurrent weight with spectral "
                 + "radius above 1 and a non-saturating nonlinearity (ReLU). Remedies: gradient-norm clipping (Pascanu et al. "
-                + "2013), an orthogonal W_hh, a gated cell, a lower learning rate.", hit.path, hit.kind, hit.lateMedian, perStep))
+                + "2013), an orthogonal W_hh, a gated cell, a lower learning rate.", path, kind, ratio, perStep)
+        }
     }
 }
