@@ -42,7 +42,8 @@ public struct LearningRateRangeTest: Sendable {
             losses.append(context.loss)
             trainer.optimizer.learningRate = rate(Swift.min(context.step + 1, steps - 1))
         }
-        let epochs = (steps + setup.data.train.batchCount(batchSize: experiment.batchSize) - 1) / setup.data.train.batchCount(batchSize: experiment.batchSize)
+        let batches = setup.data.train.batchCount(batchSize: experiment.batchSize)
+        let epochs = (steps + batches - 1) / batches
         _ = try? trainer.train(on: setup.data.train, epochs: epochs, batchSize: experiment.batchSize, using: &setup.shuffling, maxSteps: steps)
         return Result(rates: rates, losses: losses, suggestion: Self.suggest(rates: rates, losses: losses))
     }

@@ -11,8 +11,8 @@ struct RepairSearch {
     /// One entry per attempt, in order, and the runs behind them.
     private(set) var repairs: [DoctorReport.Repair] = []
     private(set) var results: [MonitoredRun] = []
+    /// The experiment each attempt trained, in the same order.
     private var experiments: [Experiment] = []
-    private var remedyLists: [[String]] = []
 
     init(experiment: Experiment, original: MonitoredRun, baseline: Baseline?, criterion: FixCriterion) {
         self.experiment = experiment
@@ -39,7 +39,6 @@ struct RepairSearch {
                              fixed: fixes(result, baseline: baseline), verdict: result.verdict.rawValue))
         results.append(result)
         experiments.append(changed)
-        remedyLists.append(remedies)
     }
 
     /// The `count` best single-remedy attempts (at either rate) by the user's metric, one per remedy.
@@ -47,7 +46,8 @@ struct RepairSearch {
         var seen: Set<String> = [], best: [(name: String, remedy: Remedy, experiment: Experiment, changes: [String: String])] = []
         let order = repairs.indices.sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
         for i in order {
-            guard let name = remedyLists[i].first, let remedy = Remedy(rawValue: name), !seen.contains(name),
+            let name = String(repairs[i].remedy.prefix { $0 != "+" })
+            guard let remedy = Remedy(rawValue: name), !seen.contains(name),
                   repairs[i].final.loss.isFinite else { continue }
             seen.insert(name)
             best.append((repairs[i].remedy, remedy, experiments[i], repairs[i].changes))
