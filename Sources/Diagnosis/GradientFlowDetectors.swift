@@ -36,16 +36,21 @@ public struct VanishingGradientDetector: Detector {
 /// window of `window` records (default 10) that ends at least 100× above where it started and
 /// rises in at least 80 % of its steps. The last condition separates a run-away from mini-batch
 /// noise: a cross-entropy gradient can differ 1000-fold between an easy and a hard batch, but
-/// noise rises only about half of the time.
+/// noise rises only about half of the time. Third, a blow-up too fast for a window: in a run
+/// that reaches NaN/∞, the last finite gradient norm before it is at least `blowUp` (default
+/// 1e6) times the first record's — no batch-to-batch noise spans six decades.
 public struct ExplodingGradientDetector: Detector {
     public let ratioThreshold: Double
     public let slopeThreshold: Double
     public let window: Int
 
-    public init(ratioThreshold: Double = 1e3, slopeThreshold: Double = 0.1, window: Int = 10) {
+    public let blowUp: Double
+
+    public init(ratioThreshold: Double = 1e3, slopeThreshold: Double = 0.1, window: Int = 10, blowUp: Double = 1e6) {
         self.ratioThreshold = ratioThreshold
         self.slopeThreshold = slopeThreshold
         self.window = window
+        self.blowUp = blowUp
     }
 
     public func detect(_ records: [StepRecord]) -> Finding? {
@@ -58,6 +63,7 @@ public struct ExplodingGradientDetector: Detector {
                     + "make each layer amplify the gradient (1.2⁵⁰ ≈ 9100).",
                     high.layer.path, high.layer.kind, high.ratio, high.perLayerFactor))
         }
+        if let blown = blownUpBeforeNaN(records) { return blown }
         let finite = records.filter { $0.totalGradNorm.isFinite && $0.totalGradNorm > 0 }
         guard finite.count >= window else { return nil }
         for start in 0...(finite.count - window) {
@@ -75,6 +81,29 @@ public struct ExplodingGradientDetector: Detector {
             }
         }
         return nil
+    }
+
+    /// The blow-up rule: the finite records before the first non-finite one, whose last gradient
+    /// norm is `blowUp` times the first's. Through time when a recurrent layer's first/last
+    /// time-step ratio already exceeded 10 at the first record.
+    func blownUpBeforeNaN(_ records: [StepRecord]) -> Finding? {
+        guard let nan = records.firstIndex(where: { !$0.loss.isFinite || !$0.totalGradNorm.isFinite || $0.layers.contains { $0.nonFiniteCount > 0 } }),
+              nan >= 2 else { return nil }
+        let before = records[..<nan].filter { $0.totalGradNorm > 0 }
+        guard let first = before.first, let last = before.last, last.step > first.step, last.totalGradNorm >= blowUp * first.totalGradNorm
+        else { return nil }
+        let throughTime = first.layers.contains { layer in
+            guard let h = layer.hiddenGradNorms, h.count >= 2, let end = h.last, end > 0 else { return false }
+            return h[0] / end > 10
+        }
+        let growth = last.totalGradNorm / first.totalGradNorm
+        return Finding(
+            kind: .explodingGradient, layer: nil, firstStep: first.step, axis: throughTime ? .time : .depth,
+            evidence: ["growth": growth, "total_grad_norm": last.totalGradNorm, "steps_before_nan": Double(records[nan].step - first.step)],
+            explanation: String(format: "The gradient norm grew %.1e-fold in %d steps, then the values overflowed (NaN/∞ at step %d)%@. "
+                + "Remedies: gradient-norm clipping (Pascanu et al. 2013), a lower learning rate, weights that keep the scale.",
+                growth, last.step - first.step, records[nan].step,
+                throughTime ? ", growing through time in the recurrent layer" : ""))
     }
 
     /// The least-squares slope of `values` against their index.

@@ -10,7 +10,7 @@ import Training
 /// 1. each remedy that fits the main problem (most specific first), at the original learning rate;
 /// 2. each remedy, and the original, at its own learning rate from a short range test
 ///    (`LearningRateRangeTest`): a new activation or init moves the best rate;
-/// 3. pairs of the three best remedies so far, each pair at its own rate.
+/// 3. pairs of remedies, best first (by the metric each reached alone), each pair at its own rate.
 /// A fix is confirmed on a second seed (new initialisation, split and batch order) before it
 /// is recommended.
 public struct Doctor: Sendable {
@@ -69,7 +69,7 @@ public struct Doctor: Sendable {
             }
         }
         if !singles.isEmpty && !search.anyFixed {
-            let best = search.bestSingles(3)
+            let best = search.bestSingles(singles.count)
             for (i, first) in best.enumerated() {
                 for second in best[(i + 1)...] where within() && !search.anyFixed {
                     guard let (pair, changes) = second.remedy.apply(to: first.experiment),

@@ -27,11 +27,12 @@ struct RepairSearch {
     func tried(_ changed: Experiment) -> Bool { changed == experiment || experiments.contains(changed) }
 
     /// Whether `result` fixes the original run: its main problem, NaN/∞ and exploding gradients
-    /// are gone and the metric is clearly better (`FixCriterion`).
-    func fixes(_ result: MonitoredRun, baseline: Baseline?) -> Bool {
+    /// are gone and the metric is clearly better (`FixCriterion`) than `reference`'s (default:
+    /// the original run's; on a second seed, the original's rerun on that seed).
+    func fixes(_ result: MonitoredRun, reference: FinalMetrics? = nil, baseline: Baseline?) -> Bool {
         let kind = original.verdict
         let stillThere = result.findings.contains { [kind, .nonFinite, .explodingGradient].contains($0.kind) }
-        return !stillThere && criterion.metricImproved(result.final, over: original.final, baseline: baseline)
+        return !stillThere && criterion.metricImproved(result.final, over: reference ?? original.final, baseline: baseline)
     }
 
     mutating func record(remedies: [String], experiment changed: Experiment, changes: [String: String], result: MonitoredRun) {
@@ -56,13 +57,14 @@ struct RepairSearch {
         return best
     }
 
-    /// Reruns the fixes, best first, on a second seed (`rerun` gives the run and its baseline)
-    /// until one holds there; each rerun fix gets `confirmed`.
+    /// Reruns the fixes, best first, on a second seed until one holds there against the original
+    /// rerun on the same seed (`rerun` gives a run and its baseline); each rerun fix gets `confirmed`.
     mutating func confirm(_ rerun: (Experiment) -> (MonitoredRun, Baseline?)?) {
         let order = repairs.indices.filter { repairs[$0].fixed }.sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+        guard !order.isEmpty, let (originalAgain, _) = rerun(experiment) else { return }
         for i in order.prefix(3) {
             guard let (result, otherBaseline) = rerun(experiments[i]) else { continue }
-            repairs[i].confirmed = fixes(result, baseline: otherBaseline)
+            repairs[i].confirmed = fixes(result, reference: originalAgain.final, baseline: otherBaseline)
             repairs[i].confirmationFinal = result.final
             if repairs[i].confirmed == true { return }
         }

@@ -29,8 +29,15 @@ final class DoctorBenchmarkTests: XCTestCase {
     func testTheShippedLabelsNameFilesThatParse() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../benchmarks/doctor").standardized
         let cases = try JSONDecoder().decode([DoctorBenchmark.Case].self, from: Data(contentsOf: folder.appendingPathComponent("labels.json")))
-        XCTAssertGreaterThanOrEqual(cases.count, 25)
-        XCTAssertTrue(cases.contains { $0.label == "healthy" } && cases.contains { $0.axis == "time" })
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.label != "healthy" }.count, 30)
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.label == "healthy" }.count, 15)
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.axis == "time" }.count, 8)
         for c in cases { XCTAssertNoThrow(try Experiment.load(path: folder.appendingPathComponent(c.file).path), c.file) }
+        // Every label was confirmed by the independent PyTorch run (pytorch_check.py's committed output).
+        let pytorch = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("pytorch_labels.json"))) as? [String: [String: Any]])
+        for c in cases {
+            XCTAssertEqual(pytorch[c.file]?["label"] as? String, c.label, "\(c.file): PyTorch's label")
+            XCTAssertEqual(pytorch[c.file]?["agrees"] as? Bool, true, c.file)
+        }
     }
 }

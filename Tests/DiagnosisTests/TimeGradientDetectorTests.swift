@@ -59,8 +59,8 @@ final class DiagnoserOrderTests: XCTestCase {
         func detect(_ records: [StepRecord]) -> Finding? { finding }
     }
 
-    func finding(_ kind: ProblemKind, at step: Int) -> Finding {
-        Finding(kind: kind, layer: "0", firstStep: step, evidence: ["x": 1], explanation: "")
+    func finding(_ kind: ProblemKind, at step: Int, ratio: Double = 1e-5) -> Finding {
+        Finding(kind: kind, layer: "0", firstStep: step, evidence: ["grad_norm_ratio_first_last": ratio], explanation: "")
     }
 
     func testAnEarlierCauseComesBeforeItsEffect() {
@@ -69,5 +69,38 @@ final class DiagnoserOrderTests: XCTestCase {
         // Units that die first (a learning rate too high) stay the main problem.
         let dyingFirst = Diagnoser(detectors: [Fixed(finding: finding(.dyingReLU, at: 5)), Fixed(finding: finding(.vanishingGradient, at: 30))])
         XCTAssertEqual(dyingFirst.diagnose([]).map(\.kind), [.dyingReLU, .vanishingGradient])
+        // Both from the first step: a shrinking signal (some gradient still arrives) is the cause …
+        let together = Diagnoser(detectors: [Fixed(finding: finding(.dyingReLU, at: 0)), Fixed(finding: finding(.vanishingGradient, at: 0))])
+        XCTAssertEqual(together.diagnose([]).map(\.kind), [.vanishingGradient, .dyingReLU])
+        // … but a ratio of exactly 0 is dead units blocking everything: they stay the cause.
+        let blocked = Diagnoser(detectors: [Fixed(finding: finding(.dyingReLU, at: 0)), Fixed(finding: finding(.vanishingGradient, at: 0, ratio: 0))])
+        XCTAssertEqual(blocked.diagnose([]).map(\.kind), [.dyingReLU, .vanishingGradient])
+    }
+}
+
+/// The exploding rule's blow-up branch: six decades of growth in the few records before a NaN.
+final class BlowUpTests: XCTestCase {
+    func record(_ step: Int, norm: Double, time: Double? = nil) -> StepRecord {
+        var layer = LayerRecord(path: "0", kind: "RNN[relu](2 → 8)", activationMean: 0, activationStd: 1)
+        layer.weightNorm = 1
+        if let time { layer.hiddenGradNorms = [time, 1] }
+        if !norm.isFinite { layer.nonFiniteCount = 1 }
+        return StepRecord(step: step, epoch: 0, loss: norm.isFinite ? 1 : .nan, learningRate: 0.01, totalGradNorm: norm, applied: true, layers: [layer])
+    }
+
+    func testABlowUpBeforeNaNIsExplodingThroughTimeWhenTheRecurrentRatioWasHigh() throws {
+        let run = [record(0, norm: 3e3, time: 700), record(1, norm: 4e33), record(2, norm: .nan)]
+        let finding = try XCTUnwrap(ExplodingGradientDetector().detect(run))
+        XCTAssertEqual(finding.firstStep, 0)
+        XCTAssertEqual(finding.axis, .time)
+        XCTAssertEqual(finding.evidence["growth"]!, 4e33 / 3e3, accuracy: 1e25)
+        XCTAssertEqual(Diagnoser().diagnose(run).first?.kind, .explodingGradient, "the cause comes before the NaN")
+    }
+
+    func testNoBlowUpNoFinding() {
+        // NaN with no growth before it (a log of 0, say) is not an exploding gradient.
+        XCTAssertNil(ExplodingGradientDetector().detect([record(0, norm: 2), record(1, norm: 3), record(2, norm: .nan)]))
+        // A NaN at the very first record leaves nothing to read.
+        XCTAssertNil(ExplodingGradientDetector().detect([record(0, norm: .nan), record(1, norm: .nan)]))
     }
 }
