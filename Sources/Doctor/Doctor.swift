@@ -11,8 +11,8 @@ import Training
 /// 2. each remedy, and the original, at its own learning rate from a short range test
 ///    (`LearningRateRangeTest`): a new activation or init moves the best rate;
 /// 3. pairs of remedies, best first (by the metric each reached alone), each pair at its own rate.
-/// A fix is confirmed on a second seed (new initialisation, split and batch order) before it
-/// is recommended.
+/// Each fix is confirmed on a second seed (new initialisation, split and batch order) against
+/// the original rerun on that seed; the search goes on until a fix holds there.
 public struct Doctor: Sendable {
     /// What the doctor is doing, for progress display.
     public enum Event {
@@ -58,30 +58,34 @@ public struct Doctor: Sendable {
             guard !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.data) else { return }
             search.record(remedies: remedies, experiment: changed, changes: changes, result: run(remedies.joined(separator: "+"), candidate, events))
         }
-        let singles = Remedy.candidates(for: original.findings.first).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
-        for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
-        if !singles.isEmpty && !search.anyFixed {
-            let tunable = [(name: [String](), experiment: experiment, changes: [String: String]())]
-                + singles.map { ([$0.0.rawValue], $0.1.experiment, $0.1.changes) }
-            for (names, changed, changes) in tunable where within() && !search.anyFixed {
-                guard let tuned = tunedRate(changed, setup) else { continue }
-                attempt(names + ["tuned_lr"], tuned.experiment, changes.merging(tuned.changes) { $1 })
-            }
-        }
-        if !singles.isEmpty && !search.anyFixed {
-            let best = search.bestSingles(singles.count)
-            for (i, first) in best.enumerated() {
-                for second in best[(i + 1)...] where within() && !search.anyFixed {
-                    guard let (pair, changes) = second.remedy.apply(to: first.experiment),
-                          let tuned = tunedRate(pair, setup) else { continue }
-                    attempt([first.remedy.rawValue, second.remedy.rawValue, "tuned_lr"], tuned.experiment,
-                            first.changes.merging(changes) { $1 }.merging(tuned.changes) { $1 })
-                }
-            }
-        }
-        search.confirm { changed in
+        let rerun = { (changed: Experiment) -> (MonitoredRun, Baseline?)? in
             guard let other = try? ExperimentSetup<Float>(changed.withSeed(changed.seed &+ 1)) else { return nil }
             return (run("confirm on seed \(changed.seed &+ 1)", other, events), Baseline(data: other.data, loss: other.loss))
+        }
+        let singles = Remedy.candidates(for: original.findings.first).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
+        for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
+        search.confirmNew(rerun)
+        if !singles.isEmpty && !search.anyConfirmed {
+            let tunable = [(name: [String](), experiment: experiment, changes: [String: String]())]
+                + singles.map { ([$0.0.rawValue], $0.1.experiment, $0.1.changes) }
+            for (names, changed, changes) in tunable where within() && !search.anyConfirmed {
+                guard let tuned = tunedRate(changed, setup) else { continue }
+                attempt(names + ["tuned_lr"], tuned.experiment, changes.merging(tuned.changes) { $1 })
+                search.confirmNew(rerun)
+            }
+        }
+        if !singles.isEmpty && !search.anyConfirmed {
+            let best = search.bestSingles(singles.count)
+            for (i, first) in best.enumerated() {
+                for second in best[(i + 1)...] where within() && !search.anyConfirmed {
+                    guard let (pair, changes) = second.remedy.apply(to: first.experiment) else { continue }
+                    // The pair at its own rate, or at the current one when the range test finds none far from it.
+                    let tuned = tunedRate(pair, setup)
+                    attempt([first.remedy.rawValue, second.remedy.rawValue] + (tuned == nil ? [] : ["tuned_lr"]), tuned?.experiment ?? pair,
+                            first.changes.merging(changes) { $1 }.merging(tuned?.changes ?? [:]) { $1 })
+                    search.confirmNew(rerun)
+                }
+            }
         }
         let report = DoctorReport(name: experiment.name, run: original, repairs: search.repairs, baseline: baseline,
                                   cause: NonFiniteCause.of(original.findings))

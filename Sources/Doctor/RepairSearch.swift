@@ -21,7 +21,8 @@ struct RepairSearch {
         self.criterion = criterion
     }
 
-    var anyFixed: Bool { repairs.contains(where: \.fixed) }
+    /// Whether some attempt fixed the run and held on the second seed: the search can stop.
+    var anyConfirmed: Bool { repairs.contains { $0.fixed && $0.confirmed == true } }
 
     /// Whether `changed` was already trained (two routes to the same experiment).
     func tried(_ changed: Experiment) -> Bool { changed == experiment || experiments.contains(changed) }
@@ -57,14 +58,21 @@ struct RepairSearch {
         return best
     }
 
-    /// Reruns the fixes, best first, on a second seed until one holds there against the original
-    /// rerun on the same seed (`rerun` gives a run and its baseline); each rerun fix gets `confirmed`.
-    mutating func confirm(_ rerun: (Experiment) -> (MonitoredRun, Baseline?)?) {
-        let order = repairs.indices.filter { repairs[$0].fixed }.sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
-        guard !order.isEmpty, let (originalAgain, _) = rerun(experiment) else { return }
-        for i in order.prefix(3) {
+    /// The original rerun on the second seed (made once, when the first fix needs confirming).
+    private var originalAgain: MonitoredRun?
+
+    /// Reruns the fixes not yet rerun, best first, on a second seed until one holds there against
+    /// the original rerun on the same seed (`rerun` gives a run and its baseline, or nil when the
+    /// experiment cannot be set up); each rerun fix gets `confirmed`.
+    mutating func confirmNew(_ rerun: (Experiment) -> (MonitoredRun, Baseline?)?) {
+        let order = repairs.indices.filter { repairs[$0].fixed && repairs[$0].confirmed == nil }
+            .sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+        guard !order.isEmpty else { return }
+        if originalAgain == nil { originalAgain = rerun(experiment)?.0 }
+        guard let reference = originalAgain else { return }
+        for i in order {
             guard let (result, otherBaseline) = rerun(experiments[i]) else { continue }
-            repairs[i].confirmed = fixes(result, reference: originalAgain.final, baseline: otherBaseline)
+            repairs[i].confirmed = fixes(result, reference: reference.final, baseline: otherBaseline)
             repairs[i].confirmationFinal = result.final
             if repairs[i].confirmed == true { return }
         }
