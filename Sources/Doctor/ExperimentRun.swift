@@ -67,16 +67,16 @@ public enum ExperimentRunner {
         let recurrentScales = RecurrentFactors.scales(of: setup.model)
         let monitor = GradientMonitor(model: setup.model, every: monitorEvery)
         monitor.histogramSteps = histogramSteps(totalSteps: setup.totalSteps)
-        let trainer = setup.trainer, stepCallbacks = trainer.stepCallbacks.count, epochCallbacks = trainer.epochCallbacks.count
+        let trainer = setup.trainer
         monitor.attach(to: trainer)
+        var epochToken: CallbackToken?
         defer {
             // Leave the trainer as it came, so a setup can be run again.
             monitor.detach()
-            trainer.stepCallbacks.removeLast(trainer.stepCallbacks.count - stepCallbacks)
-            trainer.epochCallbacks.removeLast(trainer.epochCallbacks.count - epochCallbacks)
+            if let epochToken { trainer.removeCallback(epochToken) }
         }
         if let epochEnd {
-            trainer.epochCallbacks.append { [epochs = setup.epochs] epoch, history in
+            epochToken = trainer.onEpochEnd { [epochs = setup.epochs] epoch, history in
                 epochEnd(EpochSummary(epoch: epoch + 1, epochs: epochs, loss: history.epochLosses[epoch],
                                       accuracy: epoch < history.epochAccuracies.count ? history.epochAccuracies[epoch] : nil,
                                       gradientRatio: monitor.records.last?.firstToLastGradientRatio))

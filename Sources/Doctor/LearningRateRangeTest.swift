@@ -37,7 +37,7 @@ public struct LearningRateRangeTest: Sendable {
         let rate = { (i: Int) in minimum * pow(maximum / minimum, Double(i) / Double(steps - 1)) }
         var rates: [Double] = [], losses: [Double] = []
         trainer.optimizer.learningRate = rate(0)
-        trainer.stepCallbacks.append { context in
+        trainer.onStep { context in
             rates.append(context.learningRate)
             losses.append(context.loss)
             trainer.optimizer.learningRate = rate(Swift.min(context.step + 1, steps - 1))

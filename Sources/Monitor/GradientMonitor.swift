@@ -22,7 +22,9 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// The records so far, in step order.
     public private(set) var records: [StepRecord] = []
 
-    private let tap: LayerTap<Scalar>
+    private let model: Module<Scalar>
+    /// The hooks on the layers' outputs; nil while detached.
+    private var tap: LayerTap<Scalar>?
     private let layers: [(path: String, module: Module<Scalar>, weights: [Variable<Scalar>])]
     private var snapshot: [ObjectIdentifier: Tensor<Scalar>] = [:]
 
@@ -30,6 +32,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     public init(model: Module<Scalar>, every: Int = 1) {
         precondition(every >= 1, "GradientMonitor: every must be ≥ 1, got \(every)")
         self.every = every
+        self.model = model
         tap = LayerTap(model)
         layers = model.namedModules().filter { $0.module.children.isEmpty }.map { path, module in
             (path, module, module.localParameters.filter { isWeight($0.name) }.map(\.variable))
@@ -37,14 +40,19 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         takeSnapshot()
     }
 
-    /// Adds the monitor to `trainer`'s step callbacks.
+    /// The trainer the monitor is attached to, and its callback there.
+    private var attachment: (trainer: Trainer<Scalar>, token: CallbackToken)?
+
+    /// Adds the monitor to `trainer`'s step callbacks (`detach` takes it off again).
     public func attach(to trainer: Trainer<Scalar>) {
-        trainer.stepCallbacks.append { [unowned self] context in self.observe(context) }
+        precondition(attachment == nil, "GradientMonitor: already attached to a trainer; detach first")
+        if tap == nil { tap = LayerTap(model) }
+        attachment = (trainer, trainer.onStep { [unowned self] context in self.observe(context) })
     }
 
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.
     public func observe(_ context: StepContext<Scalar>) {
-        let outputs = tap.collect()
+        let outputs = tap?.collect() ?? []
         defer { if isDue(context.step + 1) { takeSnapshot() } }
         guard isDue(context.step) else { return }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
@@ -67,8 +75,13 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
 
-    /// Forgets the hooks; the records stay.
-    public func detach() { tap.detach() }
+    /// Forgets the hooks and leaves the trainer it was attached to; the records stay.
+    public func detach() {
+        tap?.detach()
+        tap = nil
+        if let (trainer, token) = attachment { trainer.removeCallback(token) }
+        attachment = nil
+    }
 
     private func isDue(_ step: Int) -> Bool { step % every == 0 || histogramSteps.contains(step) }
 

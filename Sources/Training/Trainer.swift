@@ -51,12 +51,36 @@ public final class Trainer<Scalar: TensorScalar> {
     /// λ of the `λ·Σ‖W‖²` term (default 0).
     public let l2: Double
     public var schedule: (any LearningRateSchedule)?
-    /// Called after every step, in order of registration (the monitor hangs here).
-    public var stepCallbacks: [(StepContext<Scalar>) -> Void] = []
-    /// Called at the end of every epoch with its 0-based index and the history so far (whose
-    /// last epoch loss and accuracy are that epoch's), before the schedule steps.
-    public var epochCallbacks: [(_ epoch: Int, _ history: History) -> Void] = []
+    private var stepCallbacks: [(token: CallbackToken, call: (StepContext<Scalar>) -> Void)] = []
+    private var epochCallbacks: [(token: CallbackToken, call: (_ epoch: Int, _ history: History) -> Void)] = []
+    private var nextToken = 0
     private let named: [(name: String, variable: Variable<Scalar>)]
+
+    /// Calls `callback` after every step, in order of registration (the monitor hangs here).
+    @discardableResult
+    public func onStep(_ callback: @escaping (StepContext<Scalar>) -> Void) -> CallbackToken {
+        nextToken += 1
+        stepCallbacks.append((CallbackToken(id: nextToken), callback))
+        return CallbackToken(id: nextToken)
+    }
+
+    /// Calls `callback` at the end of every epoch with its 0-based index and the history so far
+    /// (whose last epoch loss and accuracy are that epoch's), before the schedule steps.
+    @discardableResult
+    public func onEpochEnd(_ callback: @escaping (_ epoch: Int, _ history: History) -> Void) -> CallbackToken {
+        nextToken += 1
+        epochCallbacks.append((CallbackToken(id: nextToken), callback))
+        return CallbackToken(id: nextToken)
+    }
+
+    /// Takes off the callback `token` names (a step or an epoch callback); nothing for an unknown token.
+    public func removeCallback(_ token: CallbackToken) {
+        stepCallbacks.removeAll { $0.token == token }
+        epochCallbacks.removeAll { $0.token == token }
+    }
+
+    /// The number of step and epoch callbacks attached.
+    public var callbackCount: Int { stepCallbacks.count + epochCallbacks.count }
 
     /// - Parameter clipper: default measures the norm and propagates NaN, as PyTorch without clipping.
     public init(
@@ -114,14 +138,14 @@ public final class Trainer<Scalar: TensorScalar> {
                 }
                 let context = StepContext(step: step, epoch: epoch, loss: lossValue, output: output.value, batch: batch,
                                           clip: outcome, learningRate: optimizer.learningRate)
-                for callback in stepCallbacks { callback(context) }
+                for callback in stepCallbacks { callback.call(context) }
                 step += 1
                 progress?(TrainingProgress(step: step, totalSteps: totalSteps, epoch: epoch + 1, epochs: epochs, loss: lossValue))
             }
             let epochLoss = lossSum / Double(Swift.max(history.stepLosses.count - stepsBefore, 1))
             history.epochLosses.append(epochLoss)
             if seen > 0 { history.epochAccuracies.append(Double(correct) / Double(seen)) }
-            for callback in epochCallbacks { callback(epoch, history) }
+            for callback in epochCallbacks { callback.call(epoch, history) }
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }
         }
         return history

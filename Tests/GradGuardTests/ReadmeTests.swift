@@ -28,7 +28,7 @@ final class ReadmeTests: XCTestCase {
             clipper: try GradientClipper(rule: .norm(maxNorm: 1), nonFinite: .skip),
             l2: 1e-4, schedule: try CosineAnnealing(baseLearningRate: 1e-2, tMax: 20))
         var calls = 0
-        trainer.stepCallbacks.append { _ in calls += 1 }
+        trainer.onStep { _ in calls += 1 }
         let history = try trainer.train(on: InMemoryDataset(inputs: x, targets: labels), epochs: 20, batchSize: 32, using: &rng)
         XCTAssertEqual(calls, 20 * 8)
         XCTAssertGreaterThan(history.epochAccuracies.last!, 0.9)

@@ -28,11 +28,25 @@ final class GradientMonitorTests: XCTestCase {
         return (trainer, monitor, InMemoryDataset(inputs: x, targets: y))
     }
 
+    func testDetachLeavesTheTrainerAsItWas() throws {
+        let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierNormal(), depth: 1)
+        XCTAssertEqual(trainer.callbackCount, 1)
+        monitor.detach()
+        XCTAssertEqual(trainer.callbackCount, 0)
+        var rng = RandomGenerator(seed: 1)
+        _ = try trainer.train(on: data, epochs: 1, batchSize: 24, using: &rng)
+        XCTAssertTrue(monitor.records.isEmpty, "a detached monitor records nothing")
+        monitor.attach(to: trainer)  // and it can attach again, hooks included
+        _ = try trainer.train(on: data, epochs: 1, batchSize: 24, using: &rng)
+        XCTAssertEqual(monitor.records.count, 1)
+        XCTAssertEqual(monitor.records[0].layers.count, 3, "Linear, tanh, Linear observed again")
+    }
+
     func testRecordsEveryLayerWithIndependentlyCheckedNumbers() throws {
         let (trainer, monitor, data) = try makeRun(activation: .relu, init: .kaimingNormal(nonlinearity: .relu), depth: 2)
         var rng = RandomGenerator(seed: 1)
         var gradAtStep0: Tensor<Double>?
-        trainer.stepCallbacks.append { if $0.step == 0 { gradAtStep0 = trainer.model.parameters[0].grad } }
+        trainer.onStep { if $0.step == 0 { gradAtStep0 = trainer.model.parameters[0].grad } }
         _ = try trainer.train(on: data, epochs: 3, batchSize: 24, using: &rng)
         XCTAssertEqual(monitor.records.map(\.step), [0, 1, 2])
         let first = monitor.records[0]
@@ -115,7 +129,7 @@ extension GradientMonitorTests {
         let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierUniform(), depth: 2, every: 4)
         monitor.histogramSteps = [0, 2]
         var weightAtStep2: Tensor<Double>?
-        trainer.stepCallbacks.append { if $0.step == 2 { weightAtStep2 = trainer.model.parameters[0].value } }
+        trainer.onStep { if $0.step == 2 { weightAtStep2 = trainer.model.parameters[0].value } }
         var rng = RandomGenerator(seed: 1)
         _ = try trainer.train(on: data, epochs: 6, batchSize: 24, using: &rng)
         XCTAssertEqual(monitor.records.map(\.step), [0, 2, 4], "every 4th step plus the histogram steps")

@@ -32,7 +32,7 @@ final class TrainerTests: XCTestCase {
     func testLearnsASeparableProblemAndRecordsHistory() throws {
         let trainer = try makeTrainer()
         var steps: [Int] = []
-        trainer.stepCallbacks.append { steps.append($0.step) }
+        trainer.onStep { steps.append($0.step) }
         var rng = RandomGenerator(seed: 9)
         let history = try trainer.train(on: blobs(), epochs: 5, batchSize: 32, using: &rng)
         XCTAssertEqual(history.stepLosses.count, 5 * 7)
@@ -42,10 +42,26 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(history.epochAccuracies.last!, 0.95)
     }
 
+    func testCallbacksComeOffByToken() throws {
+        let trainer = try makeTrainer()
+        var a = 0, b = 0, epochs = 0
+        let first = trainer.onStep { _ in a += 1 }
+        trainer.onStep { _ in b += 1 }
+        let epoch = trainer.onEpochEnd { _, _ in epochs += 1 }
+        var rng = RandomGenerator(seed: 9)
+        _ = try trainer.train(on: blobs(), epochs: 1, batchSize: 32, using: &rng)
+        trainer.removeCallback(first)
+        trainer.removeCallback(epoch)
+        trainer.removeCallback(epoch)  // a second removal changes nothing
+        XCTAssertEqual(trainer.callbackCount, 1)
+        _ = try trainer.train(on: blobs(), epochs: 1, batchSize: 32, using: &rng)
+        XCTAssertEqual([a, b, epochs], [7, 14, 1], "only the callback still attached ran in the second epoch")
+    }
+
     func testEpochCallbacksAndMaxSteps() throws {
         let trainer = try makeTrainer()
         var seen: [(Int, Double)] = []
-        trainer.epochCallbacks.append { epoch, history in seen.append((epoch, history.epochLosses[epoch])) }
+        trainer.onEpochEnd { epoch, history in seen.append((epoch, history.epochLosses[epoch])) }
         var rng = RandomGenerator(seed: 9)
         let history = try trainer.train(on: blobs(), epochs: 5, batchSize: 32, using: &rng, maxSteps: 10)
         XCTAssertEqual(history.stepLosses.count, 10, "7 steps per epoch: one full epoch and 3 steps of the next")

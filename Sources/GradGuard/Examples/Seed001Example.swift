@@ -18,7 +18,7 @@ public enum Seed001Example {
     ) throws -> (history: History, clip: ClipStatistics) {
         let (trainer, data) = try makeTrainer(seed: seed)
         var rng = RandomGenerator(seed: seed &+ 1)
-        trainer.stepCallbacks.append { context in onEpoch(context.epoch + 1, context.loss) }
+        trainer.onStep { context in onEpoch(context.epoch + 1, context.loss) }
         let history = try trainer.train(on: data, epochs: epochs, batchSize: 64, using: &rng, progress: progress)
         return (history, trainer.clipper.statistics)
     }
