@@ -2,7 +2,7 @@
 // GradGuard: train neural networks in Swift and keep their gradients healthy.
 // Modules follow the data flow (ARCHITECTURE.md): CBLAS, CKernels → TensorCore → Autodiff →
 // Initializers → Layers/Checkpoints/Losses → Optimizers → Datasets → Training → Experiments/Monitor →
-// TensorBoard/Diagnosis → Doctor → Plots/Reports → GradGuard (umbrella) → gradguard (CLI).
+// TensorBoard/Diagnosis → Runs → Doctor → Plots/Reports → GradGuard (umbrella) → gradguard (CLI).
 import PackageDescription
 
 let package = Package(
@@ -44,7 +44,8 @@ let package = Package(
         .target(
             name: "TensorBoard",
             dependencies: ["Monitor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Doctor", dependencies: ["Diagnosis", "Experiments"]),
+        .target(name: "Runs", dependencies: ["Diagnosis", "Experiments"]),
+        .target(name: "Doctor", dependencies: ["Runs"]),
         .target(name: "Plots"),
         .target(name: "Reports", dependencies: ["Doctor", "Checkpoints", "Plots", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
@@ -52,7 +53,7 @@ let package = Package(
             name: "GradGuard",
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Training",
-                "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Doctor", "Plots", "Reports",
+                "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Runs", "Doctor", "Plots", "Reports",
             ]),
         .executableTarget(
             name: "GradGuardCLI",
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Initializers"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"], exclude: ["read_events.py"]),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Initializers"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor"], exclude: ["Experiments"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport", "CZlib"]),

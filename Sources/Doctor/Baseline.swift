@@ -2,6 +2,7 @@ import Datasets
 import Experiments
 import Foundation
 import Losses
+import Runs
 import TensorCore
 
 /// The trivial predictor's test metrics: what a model that ignores its input scores — the

@@ -1,6 +1,7 @@
 import Diagnosis
 import Experiments
 import Foundation
+import Runs
 import Training
 
 /// GradGuard's main job: train an experiment with the monitor on, diagnose it, and when it is

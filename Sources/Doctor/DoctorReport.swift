@@ -1,6 +1,7 @@
 import Diagnosis
 import Monitor
 import Foundation
+import Runs
 
 /// The `doctor --json` document (EXPERIMENT-SPEC.md): name, verdict, problems, final, repairs —
 /// plus GradGuard's `explanation` (the factor decomposition) and `best_remedy`.

@@ -1,4 +1,5 @@
 import Diagnosis
+import Runs
 import TensorCore
 
 /// Where the NaN/∞ of a `non_finite` verdict came from: `data` (which file, rows and columns —

@@ -1,5 +1,6 @@
 import Diagnosis
 import Experiments
+import Runs
 
 /// The bookkeeping of the doctor's repair search: every attempt, whether it fixed the run, the
 /// best single remedies so far, and the second-seed confirmation of the best fix.

@@ -12,6 +12,7 @@
 @_exported import Optimizers
 @_exported import Plots
 @_exported import ReferenceCases
+@_exported import Runs
 @_exported import Reports
 @_exported import TensorBoard
 @_exported import TensorCore

@@ -1,6 +1,7 @@
 import Checkpoints
 import Doctor
 import Foundation
+import Runs
 import TensorBoard
 
 /// A run's folder, `ROOT/NAME-YYYYMMDD-HHMMSS/`, holding:

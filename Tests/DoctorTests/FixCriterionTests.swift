@@ -1,6 +1,7 @@
 import Datasets
 import Experiments
 import Losses
+import Runs
 import TensorCore
 import XCTest
 @testable import Doctor

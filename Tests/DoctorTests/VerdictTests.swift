@@ -1,6 +1,7 @@
 import Diagnosis
 import Experiments
 import Foundation
+import Runs
 import XCTest
 @testable import Doctor
 

@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Monitor
 import Reports
+import Runs
 import TensorCore
 import TestSupport
 import XCTest

@@ -5,49 +5,6 @@ import Monitor
 import TensorCore
 import Training
 
-/// `final` of the doctor document: test-set loss (or the last epoch's mean training loss when
-/// there is no test set), test accuracy for classification, and the steps taken.
-public struct FinalMetrics: Codable, Sendable, Equatable {
-    public var loss: Double
-    public var accuracy: Double?
-    public var steps: Int
-}
-
-/// One epoch's summary line: mean training loss and accuracy, and the first/last gradient ratio
-/// of the epoch's last record (the worst layer's share of the gradient).
-public struct EpochSummary: Sendable, Equatable {
-    public var epoch: Int
-    public var epochs: Int
-    public var loss: Double
-    public var accuracy: Double?
-    public var gradientRatio: Double?
-}
-
-/// What one monitored training run produced.
-public struct MonitoredRun: Sendable {
-    public let history: History
-    public let records: [StepRecord]
-    public let final: FinalMetrics
-    /// Main problem first; empty when healthy.
-    public let findings: [Finding]
-    /// The factor decomposition at the first record (what the initialisation set up).
-    public let decomposition: FactorDecomposition?
-    /// Why training stopped early (the `error` policy met a non-finite gradient), or nil.
-    public let stoppedEarly: String?
-    /// The records as JSON Lines.
-    public let metricsJSONLines: String
-    /// The trained model's `state_dict`.
-    public let weights: [String: Tensor<Float>]
-
-    public var verdict: ProblemKind { Diagnoser.verdict(findings) }
-
-    /// A run that never trained (its data could not be used), with what was found instead.
-    static func untrained(findings: [Finding]) -> MonitoredRun {
-        MonitoredRun(history: History(), records: [], final: FinalMetrics(loss: .nan, accuracy: nil, steps: 0), findings: findings,
-                     decomposition: nil, stoppedEarly: nil, metricsJSONLines: "", weights: [:])
-    }
-}
-
 /// Trains an experiment with the gradient monitor on, then diagnoses the records.
 public enum ExperimentRunner {
     /// The steps that get histograms: the first, the last, and `count` − 2 evenly spaced between.

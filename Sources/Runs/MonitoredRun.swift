@@ -1,0 +1,29 @@
+import Diagnosis
+import Monitor
+import TensorCore
+import Training
+
+/// What one monitored training run produced.
+public struct MonitoredRun: Sendable {
+    public let history: History
+    public let records: [StepRecord]
+    public let final: FinalMetrics
+    /// Main problem first; empty when healthy.
+    public let findings: [Finding]
+    /// The factor decomposition at the first record (what the initialisation set up).
+    public let decomposition: FactorDecomposition?
+    /// Why training stopped early (the `error` policy met a non-finite gradient), or nil.
+    public let stoppedEarly: String?
+    /// The records as JSON Lines.
+    public let metricsJSONLines: String
+    /// The trained model's `state_dict`.
+    public let weights: [String: Tensor<Float>]
+
+    public var verdict: ProblemKind { Diagnoser.verdict(findings) }
+
+    /// A run that never trained (its data could not be used), with what was found instead.
+    public static func untrained(findings: [Finding]) -> MonitoredRun {
+        MonitoredRun(history: History(), records: [], final: FinalMetrics(loss: .nan, accuracy: nil, steps: 0), findings: findings,
+                     decomposition: nil, stoppedEarly: nil, metricsJSONLines: "", weights: [:])
+    }
+}

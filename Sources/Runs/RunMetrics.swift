@@ -1,0 +1,25 @@
+// The numbers that summarise a run: its final test metrics and each epoch's line.
+
+/// `final` of the doctor document: test-set loss (or the last epoch's mean training loss when
+/// there is no test set), test accuracy for classification, and the steps taken.
+public struct FinalMetrics: Codable, Sendable, Equatable {
+    public var loss: Double
+    public var accuracy: Double?
+    public var steps: Int
+
+    public init(loss: Double, accuracy: Double?, steps: Int) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.steps = steps
+    }
+}
+
+/// One epoch's summary line: mean training loss and accuracy, and the first/last gradient ratio
+/// of the epoch's last record (the worst layer's share of the gradient).
+public struct EpochSummary: Sendable, Equatable {
+    public var epoch: Int
+    public var epochs: Int
+    public var loss: Double
+    public var accuracy: Double?
+    public var gradientRatio: Double?
+}
