@@ -13,4 +13,6 @@ public final class ActivationLayer<Scalar: TensorScalar>: Module<Scalar> {
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.applying(function) }
 
     public override var summary: String { function.name }
+    public override var observedActivation: Activation? { function }
+    public override var isElementwiseActivation: Bool { true }
 }

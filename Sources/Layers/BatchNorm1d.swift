@@ -53,6 +53,7 @@ public final class BatchNorm1d<Scalar: TensorScalar>: Module<Scalar> {
     }
 
     public override var localParameters: [(name: String, variable: Variable<Scalar>)] { [("weight", weight), ("bias", bias)] }
+    public override var weightParameters: [Variable<Scalar>] { [weight] }
 
     public override var localBuffers: [(name: String, buffer: Buffer<Scalar>)] {
         [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", batchesTracked)]

@@ -30,6 +30,7 @@ public final class LayerNorm<Scalar: TensorScalar>: Module<Scalar> {
     }
 
     public override var localParameters: [(name: String, variable: Variable<Scalar>)] { [("weight", weight), ("bias", bias)] }
+    public override var weightParameters: [Variable<Scalar>] { [weight] }
 
     public override func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
         try checkFeatureInput(summary, inputShape, features: features)

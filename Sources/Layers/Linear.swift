@@ -51,6 +51,9 @@ public final class Linear<Scalar: TensorScalar>: Module<Scalar> {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
+    public override var weightParameters: [Variable<Scalar>] { [weight] }
+    public override var unitWeights: Variable<Scalar>? { weight }
+
     public override func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
         guard inputShape.count == 2, inputShape[1] == inFeatures else {
             throw ShapeError(operation: "Linear(\(inFeatures) → \(outFeatures))", shapes: [inputShape, weight.shape],

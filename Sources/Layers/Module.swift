@@ -39,6 +39,27 @@ open class Module<Scalar: TensorScalar> {
     /// A short description for reports (`"Linear(10 → 50)"`).
     open var summary: String { String(describing: type(of: self)) }
 
+    // MARK: Roles the gradient monitor reads (each layer says what it is; no type casts)
+
+    /// The weights (not biases) whose norm, gradient and update the monitor records: a Linear's
+    /// `weight`, a recurrent layer's `weight_ih` and `weight_hh`, a norm's scale. Default: none.
+    open var weightParameters: [Variable<Scalar>] { [] }
+
+    /// The nonlinearity whose derivative can be read from this layer's output (an activation
+    /// layer's function; an Elman RNN's tanh or ReLU), or nil. Default: nil.
+    open var observedActivation: Activation? { nil }
+
+    /// Whether the output is the nonlinearity applied element-wise to the input, so dead units
+    /// and saturation can be read from it (activation layers only). Default: false.
+    open var isElementwiseActivation: Bool { false }
+
+    /// The weight matrix whose rows are this layer's units (`[units, inputs]`), for the check that
+    /// units stay different (a constant initialisation keeps them equal); nil when the layer has none.
+    open var unitWeights: Variable<Scalar>? { nil }
+
+    /// Recurrent layers: ‖∂L/∂h_t‖ per time step from the last backward pass (nil otherwise, or before one).
+    open var timeStepGradientNorms: [Double]? { nil }
+
     /// Runs `forward` and then the hooks.
     public final func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let output = forward(input)

@@ -70,6 +70,15 @@ public class RecurrentLayer<Scalar: TensorScalar>: Module<Scalar> {
             + [("bias_ih_l0", biasIH), ("bias_hh_l0", biasHH)].compactMap { name, v in v.map { (name, $0) } }
     }
 
+    public override var weightParameters: [Variable<Scalar>] { [weightIH, weightHH] }
+    public override var timeStepGradientNorms: [Double]? { hiddenGradientNorms.isEmpty ? nil : hiddenGradientNorms }
+
+    /// An Elman RNN's output is its nonlinearity's output; a gated cell's is not.
+    public override var observedActivation: Activation? {
+        if case .rnn(let f) = cell { return f }
+        return nil
+    }
+
     public override func outputShape(for inputShape: [Int]) throws(ShapeError) -> [Int] {
         guard inputShape.count == 3, inputShape[2] == inputSize, inputShape[0] > 0, inputShape[1] > 0 else {
             throw ShapeError(operation: summary, shapes: [inputShape, weightIH.shape],

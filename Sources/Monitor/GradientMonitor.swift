@@ -35,7 +35,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         self.model = model
         tap = LayerTap(model)
         layers = model.namedModules().filter { $0.module.children.isEmpty }.map { path, module in
-            (path, module, module.localParameters.filter { isWeight($0.name) }.map(\.variable))
+            (path, module, module.weightParameters)
         }
         takeSnapshot()
     }

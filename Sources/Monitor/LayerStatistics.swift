@@ -13,10 +13,12 @@ enum LayerStatistics {
         var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
         r.nonFiniteCount = nonFinite
         r.outputGradNorm = output.gradient?.l2Norm()
-        if let activation = (module as? ActivationLayer<Scalar>)?.function,
+        if let activation = module.observedActivation,
            let (derivative, flagged) = output.activation.outputDerivativeStatistics(activation) {
             r.meanDerivative = derivative
-            if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
+            if module.isElementwiseActivation {
+                if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
+            }
         }
         if !weights.isEmpty {
             let (weightNorm, weightNonFinite) = normAndNonFinite(weights.map(\.value))
@@ -34,12 +36,8 @@ enum LayerStatistics {
                 r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
             }
         }
-        if let linear = module as? Linear<Scalar> { r.identicalUnitFraction = identicalRows(linear.weight.value) }
-        if let recurrent = module as? RecurrentLayer<Scalar>, !recurrent.hiddenGradientNorms.isEmpty {
-            r.hiddenGradNorms = recurrent.hiddenGradientNorms
-            // An Elman RNN's output is its nonlinearity's output: σ′ read from it as for an activation layer.
-            if case .rnn(let f) = recurrent.cell { r.meanDerivative = output.activation.outputDerivativeStatistics(f)?.0 }
-        }
+        if let units = module.unitWeights { r.identicalUnitFraction = identicalRows(units.value) }
+        r.hiddenGradNorms = module.timeStepGradientNorms
         if let bins = histogramBins {
             let grads = weights.compactMap(\.grad)
             r.histograms = LayerHistograms(
