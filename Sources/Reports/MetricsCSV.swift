@@ -6,11 +6,8 @@ import Monitor
 /// stay in metrics.jsonl.
 public enum MetricsCSV {
     /// The column names, in order.
-    public static let columns = [
-        "step", "epoch", "loss", "learning_rate", "total_grad_norm", "applied", "layer", "kind",
-        "output_grad_norm", "activation_mean", "activation_std", "saturated_fraction", "dead_fraction", "mean_derivative",
-        "identical_unit_fraction", "weight_norm", "grad_norm", "update_norm", "update_ratio", "non_finite_count",
-    ]
+    public static let columns = ["step", "epoch", "loss", "learning_rate", "total_grad_norm", "applied", "layer", "kind"]
+        + MonitoredQuantity.perLayer.map(\.key)
 
     /// The CSV text of `records`.
     public static func csv(_ records: [StepRecord]) -> String {
@@ -19,9 +16,8 @@ public enum MetricsCSV {
             let step = [String(r.step), String(r.epoch), CSVField.number(r.loss), CSVField.number(r.learningRate),
                         CSVField.number(r.totalGradNorm), r.applied ? "true" : "false"]
             for l in r.layers {
-                let numbers = [l.outputGradNorm, l.activationMean, l.activationStd, l.saturatedFraction, l.deadFraction, l.meanDerivative,
-                               l.identicalUnitFraction, l.weightNorm, l.gradNorm, l.updateNorm, l.updateRatio].map(CSVField.number)
-                lines.append((step + [CSVField.quote(l.path), CSVField.quote(l.kind)] + numbers + [String(l.nonFiniteCount)]).joined(separator: ","))
+                let numbers = MonitoredQuantity.perLayer.map { q in q.unit == "count" ? q.value(l).map { String(Int($0)) } ?? "" : CSVField.number(q.value(l)) }
+                lines.append((step + [CSVField.quote(l.path), CSVField.quote(l.kind)] + numbers).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -5,9 +5,9 @@ import Training
 /// Writes a monitored run's records as TensorBoard scalars and histograms.
 ///
 /// Scalars, at every record: `loss/train_batch`, `learning_rate`, `gradient_norm/total` (before
-/// clipping) and per weighted layer (tag suffix `layer_PATH`): `gradient_norm/…` ‖∂L/∂W‖,
-/// `weight_norm/…` ‖W‖, `backprop_norm/…` ‖∂L/∂a‖ at the layer's output, `update_ratio/…`
-/// ‖ΔW‖/‖W‖. Per epoch, at its last recorded step: `loss/train_epoch` and, for classification,
+/// clipping) and per weighted layer (tag suffix `layer_PATH`) each `MonitoredQuantity` with a
+/// tag: `backprop_norm/…` ‖∂L/∂a‖ at the layer's output, `weight_norm/…` ‖W‖, `gradient_norm/…`
+/// ‖∂L/∂W‖, `update_ratio/…` ‖ΔW‖/‖W‖. Per epoch, at its last recorded step: `loss/train_epoch` and, for classification,
 /// `accuracy/train`. Once at the end, `loss/test` and `accuracy/test` when given. Histograms, at
 /// the records that carry them: `weights/…`, `gradients/…`, `activations/…`.
 public enum TensorBoardExport {
@@ -28,11 +28,11 @@ public enum TensorBoardExport {
             try writer.scalar("gradient_norm/total", record.totalGradNorm, step: step, wallTime: wallTime)
             for layer in record.layers {
                 let suffix = layerTag(layer.path)
-                if let weightNorm = layer.weightNorm {
-                    try writer.scalar("weight_norm/\(suffix)", weightNorm, step: step, wallTime: wallTime)
-                    if let v = layer.gradNorm { try writer.scalar("gradient_norm/\(suffix)", v, step: step, wallTime: wallTime) }
-                    if let v = layer.outputGradNorm { try writer.scalar("backprop_norm/\(suffix)", v, step: step, wallTime: wallTime) }
-                    if let v = layer.updateRatio { try writer.scalar("update_ratio/\(suffix)", v, step: step, wallTime: wallTime) }
+                if layer.weightNorm != nil {
+                    for q in MonitoredQuantity.perLayer {
+                        guard let tag = q.tensorBoardTag, let v = q.value(layer) else { continue }
+                        try writer.scalar("\(tag)/\(suffix)", v, step: step, wallTime: wallTime)
+                    }
                 }
                 if let h = layer.histograms {
                     if let w = h.weights { try writer.histogram("weights/\(suffix)", w, step: step, wallTime: wallTime) }

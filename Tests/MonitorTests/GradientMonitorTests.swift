@@ -145,3 +145,20 @@ extension GradientMonitorTests {
         XCTAssertEqual(monitor.records[1].layers[0].updateNorm!, 0.1 * monitor.records[1].layers[0].gradNorm!, accuracy: 1e-12)
     }
 }
+
+final class MonitoredQuantityTests: XCTestCase {
+    /// Every declared key is the JSON key of its LayerRecord field, and reads the same number back.
+    func testKeysAreTheRecordsJSONKeysAndValuesMatch() throws {
+        var layer = LayerRecord(path: "0", kind: "Linear(2 → 3)", activationMean: 0.5, activationStd: 2)
+        layer.outputGradNorm = 1; layer.saturatedFraction = 0.1; layer.deadFraction = 0.2; layer.meanDerivative = 0.3
+        layer.identicalUnitFraction = 0.4; layer.weightNorm = 5; layer.gradNorm = 6; layer.updateNorm = 7; layer.updateRatio = 8
+        layer.nonFiniteCount = 9
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder.gradGuard().encode(layer)) as? [String: Any])
+        XCTAssertEqual(Set(MonitoredQuantity.perLayer.map(\.key)).count, MonitoredQuantity.perLayer.count, "keys are unique")
+        for q in MonitoredQuantity.perLayer {
+            XCTAssertEqual((json[q.key] as? NSNumber)?.doubleValue, q.value(layer), q.key)
+        }
+        XCTAssertEqual(MonitoredQuantity.perLayer.compactMap(\.tensorBoardTag).sorted(),
+                       ["backprop_norm", "gradient_norm", "update_ratio", "weight_norm"])
+    }
+}
