@@ -12,6 +12,7 @@ public struct Diagnoser: Sendable {
 
     public static let standard: [any Detector] = [
         NonFiniteDetector(), ExplodingGradientDetector(), ExplodingThroughTimeDetector(), DyingReLUDetector(), SaturationDetector(),
+        GateSaturationDetector(),
         SymmetryDetector(), VanishingGradientDetector(), VanishingThroughTimeDetector(), WeightTrendDetector(),
         OscillatingLossDetector(), SlowConvergenceDetector(),
     ]

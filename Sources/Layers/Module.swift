@@ -60,6 +60,9 @@ open class Module<Scalar: TensorScalar> {
     /// Recurrent layers: ‖∂L/∂h_t‖ per time step from the last backward pass (nil otherwise, or before one).
     open var timeStepGradientNorms: [Double]? { nil }
 
+    /// LSTM and GRU layers: their gates over the last forward pass (nil otherwise).
+    open var gateSummaries: [GateSummary]? { nil }
+
     /// Runs `forward` and then the hooks.
     public final func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let output = forward(input)

@@ -65,6 +65,7 @@ enum RecurrentKernel {
             ? tape.hidden.reshaped([d.steps, d.batch, d.hidden]).permuted([1, 0, 2])
             : tape.hidden.slice(axis: 0, (d.steps - 1) * d.batch ..< d.steps * d.batch)
         trace.norms = []
+        trace.gateReader = cell.gateCount > 1 ? { [gates = tape.gates] in GateSummary.summarize(gates, cell: cell, hidden: d.hidden) } : nil
         let inputs = [x, weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 }
         let (hasBiasIH, hasBiasHH, needsInputGrad) = (biasIH != nil, biasHH != nil, x.requiresGrad)
         return Variable.operation(output, inputs: inputs) { g in

@@ -72,6 +72,7 @@ public class RecurrentLayer<Scalar: TensorScalar>: Module<Scalar> {
 
     public override var weightParameters: [Variable<Scalar>] { [weightIH, weightHH] }
     public override var timeStepGradientNorms: [Double]? { hiddenGradientNorms.isEmpty ? nil : hiddenGradientNorms }
+    public override var gateSummaries: [GateSummary]? { hiddenGradients.gates }
 
     /// An Elman RNN's output is its nonlinearity's output; a gated cell's is not.
     public override var observedActivation: Activation? {

@@ -1,3 +1,5 @@
+import Layers
+
 /// One layer's numbers at one recorded step: how much gradient reached it and what it did.
 ///
 /// Norms are L2 norms over the whole tensor (the batch included for activations). Optional
@@ -38,6 +40,8 @@ public struct LayerRecord: Codable, Sendable, Equatable {
     public var nonFiniteCount: Int
     /// Recurrent layers: ‖∂L/∂h_t‖ for each time step.
     public var hiddenGradNorms: [Double]?
+    /// LSTM and GRU layers: each gate's mean and saturated fraction over the step's forward pass.
+    public var gates: [GateSummary]?
     /// The weight, gradient and output distributions, at the steps the monitor takes histograms
     /// (`GradientMonitor.histogramSteps`); nil at the others.
     public var histograms: LayerHistograms?

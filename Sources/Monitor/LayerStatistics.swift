@@ -38,6 +38,7 @@ enum LayerStatistics {
         }
         if let units = module.unitWeights { r.identicalUnitFraction = identicalRows(units.value) }
         r.hiddenGradNorms = module.timeStepGradientNorms
+        r.gates = module.gateSummaries
         if let bins = histogramBins {
             let grads = weights.compactMap(\.grad)
             r.histograms = LayerHistograms(

@@ -1,3 +1,5 @@
+import Autodiff
+import Foundation
 import Initializers
 import Layers
 import TensorCore
@@ -24,5 +26,27 @@ final class ModuleRoleTests: XCTestCase {
         let norm = BatchNorm1d<Float>(features: 4)
         XCTAssertTrue(norm.weightParameters.first === norm.weight)
         XCTAssertNil(Sequential<Float>([linear, tanh]).unitWeights, "a container has no units of its own")
+    }
+}
+
+/// The gate summaries an LSTM and a GRU keep of their last forward pass.
+final class GateSummaryTests: XCTestCase {
+    func testGateMeansAndSaturationMatchTheGatesByHand() {
+        var rng = RandomGenerator(seed: 2)
+        // Zero weights: every gate is its bias through its nonlinearity, at every step and sample.
+        let lstm = LSTM<Float>(3, 4, inputWeightInitializer: .zeros, recurrentWeightInitializer: .zeros, biasInitializer: .zeros, using: &rng)
+        lstm.biasIH!.value = Tensor([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 9, 9, 9, 9] as [Float])  // i, f, g, o
+        XCTAssertNil(lstm.gateSummaries, "no forward pass yet")
+        _ = lstm(Variable(Tensor<Float>.normal(shape: [2, 5, 3], using: &rng)))
+        let gates = try! XCTUnwrap(lstm.gateSummaries)
+        XCTAssertEqual(gates.map(\.name), ["input", "forget", "cell", "output"])
+        XCTAssertEqual(gates[0].mean, 0.5, accuracy: 1e-6)
+        XCTAssertEqual(gates[1].mean, 1 / (1 + exp(-1)), accuracy: 1e-6)
+        XCTAssertEqual(gates[2].mean, 0, accuracy: 1e-6)
+        XCTAssertEqual(gates.map(\.saturatedFraction), [0, 0, 0, 1], "σ(9) = 0.99988 is in the flat tail")
+        let gru = GRU<Float>(3, 4, using: &rng)
+        _ = gru(Variable(Tensor<Float>.normal(shape: [2, 5, 3], using: &rng)))
+        XCTAssertEqual(gru.gateSummaries?.map(\.name), ["reset", "update", "new"])
+        XCTAssertNil(RNN<Float>(3, 4, using: &rng).gateSummaries)
     }
 }
