@@ -11,12 +11,18 @@ public struct RunArtifacts: Sendable {
     public var records: [StepRecord]
     public var lossCurves: LossCurves
     public var experimentText: String
+    /// The recommended fix's records (`fix_metrics.jsonl`), when the doctor found one.
+    public var fixRecords: [StepRecord]?
 
-    public init(report: DoctorReport, records: [StepRecord], lossCurves: LossCurves, experimentText: String) {
+    /// The file that holds the recommended fix's monitor records.
+    public static let fixRecordsFile = "fix_metrics.jsonl"
+
+    public init(report: DoctorReport, records: [StepRecord], lossCurves: LossCurves, experimentText: String, fixRecords: [StepRecord]? = nil) {
         self.report = report
         self.records = records
         self.lossCurves = lossCurves
         self.experimentText = experimentText
+        self.fixRecords = fixRecords
     }
 
     /// The loss named in the experiment file, with its unit, for an axis title.
@@ -48,13 +54,18 @@ public struct RunArtifacts: Sendable {
         } catch {
             throw DataFormatError(source: reportPath, reason: "not a doctor document: \(error)")
         }
-        var records: [StepRecord] = []
-        for (i, line) in try text("metrics.jsonl").split(whereSeparator: \.isNewline).enumerated() {
-            do { records.append(try decoder.decode(StepRecord.self, from: Data(line.utf8))) } catch {
-                throw DataFormatError(source: base.appendingPathComponent("metrics.jsonl").path, reason: "line \(i + 1): not a step record: \(error)")
+        func records(_ name: String) throws(DataFormatError) -> [StepRecord] {
+            var records: [StepRecord] = []
+            for (i, line) in try text(name).split(whereSeparator: \.isNewline).enumerated() {
+                do { records.append(try decoder.decode(StepRecord.self, from: Data(line.utf8))) } catch {
+                    throw DataFormatError(source: base.appendingPathComponent(name).path, reason: "line \(i + 1): not a step record: \(error)")
+                }
             }
+            return records
         }
         let curves = try LossCurves.parse(try text("loss_curves.csv"), source: base.appendingPathComponent("loss_curves.csv").path)
-        return RunArtifacts(report: report, records: records, lossCurves: curves, experimentText: try text("experiment.json"))
+        let hasFix = FileManager.default.fileExists(atPath: base.appendingPathComponent(fixRecordsFile).path)
+        return RunArtifacts(report: report, records: try records("metrics.jsonl"), lossCurves: curves,
+                            experimentText: try text("experiment.json"), fixRecords: hasFix ? try records(fixRecordsFile) : nil)
     }
 }

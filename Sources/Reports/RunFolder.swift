@@ -7,6 +7,7 @@ import TensorBoard
 /// A run's folder, `ROOT/NAME-YYYYMMDD-HHMMSS/`, holding:
 /// - `experiment.json`, the experiment file as given;
 /// - `metrics.jsonl` (one monitor record per line) and `metrics.csv` (one row per step and layer);
+/// - `fix_metrics.jsonl`, the recommended fix's records, when the doctor found one;
 /// - `loss_curves.csv`, every step's loss of the original run and of each remedy;
 /// - `weights.safetensors`, the final weights with PyTorch `state_dict` names;
 /// - `doctor.json`, the doctor document (a `train` run's has no repairs);
@@ -51,6 +52,9 @@ public struct RunFolder: Sendable {
             + zip(report.repairs, repairs).map { ($0.remedy, $1.history.stepLosses) })
         try write("loss_curves.csv", Data(curves.csv().utf8))
         try write("metrics.csv", Data(MetricsCSV.csv(original.records).utf8))
+        // The recommended fix's records, so the report can draw its gradient flow beside the original's.
+        let fix = report.bestRemedy.flatMap { best in report.repairs.firstIndex { $0.remedy == best } }.map { repairs[$0] }
+        if let fix { try write(RunArtifacts.fixRecordsFile, Data(fix.metricsJSONLines.utf8)) }
         if tensorboard {
             let runs = [("original", original)] + zip(report.repairs, repairs).map { ($0.remedy, $1) }
             for (label, run) in runs {
@@ -59,7 +63,7 @@ public struct RunFolder: Sendable {
             }
         }
         let artifacts = RunArtifacts(report: report, records: original.records, lossCurves: curves,
-                                     experimentText: String(decoding: experimentText, as: UTF8.self))
+                                     experimentText: String(decoding: experimentText, as: UTF8.self), fixRecords: fix?.records)
         try write("report.html", Data(HTMLReport.html(artifacts).utf8))
     }
 

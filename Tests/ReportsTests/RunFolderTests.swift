@@ -48,8 +48,13 @@ final class RunFolderTests: XCTestCase {
         XCTAssertEqual(s.report.verdict, "vanishing_gradient")
         XCTAssertFalse(s.report.repairs.isEmpty)
         let names = try FileManager.default.contentsOfDirectory(atPath: s.folder)
+        let best = try XCTUnwrap(s.report.bestRemedy, "the short vanishing example has a confirmed fix")
         XCTAssertEqual(Set(names), ["experiment.json", "metrics.jsonl", "metrics.csv", "loss_curves.csv", "weights.safetensors",
-                                    "doctor.json", "report.html", "tensorboard"])
+                                    "doctor.json", "report.html", "tensorboard", "fix_metrics.jsonl"])
+        // The fix's records are the recommended remedy's run, and the report draws its gradient flow.
+        let fixRun = try XCTUnwrap(s.report.repairs.firstIndex { $0.remedy == best }.map { s.repairs[$0] })
+        XCTAssertEqual(try file("fix_metrics.jsonl"), fixRun.metricsJSONLines)
+        XCTAssertTrue(try file("report.html").contains("After the fix, \(best)"))
         let runs = try FileManager.default.contentsOfDirectory(atPath: s.folder + "/tensorboard")
         XCTAssertEqual(Set(runs), Set(["original"] + s.report.repairs.map(\.remedy)))
         for run in runs {
