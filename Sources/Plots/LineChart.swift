@@ -30,6 +30,9 @@ public struct LineChart: Sendable {
     public var height: Double = 340
     /// Tick values for the x axis (default: round numbers).
     public var xTicks: [Double]?
+    /// Values the y axis must reach besides the series' (default none): two charts given each
+    /// other's extremes share one y range, so they can be compared by eye.
+    public var extraYValues: [Double] = []
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false) {
         self.title = title
@@ -43,7 +46,7 @@ public struct LineChart: Sendable {
     public func svg() -> String {
         let legendWidth: Double = series.count > 1 ? 170 : 0
         let frame = PlotFrame(width: width - legendWidth, height: height, xValues: series.flatMap { $0.points.map(\.x) },
-                              yValues: series.flatMap { $0.points.map(\.y) }, logY: logY)
+                              yValues: series.flatMap { $0.points.map(\.y) } + extraYValues, logY: logY)
         var canvas = SVGCanvas(width: width, height: height, title: title)
         frame.draw(on: &canvas, title: title, xLabel: xLabel, yLabel: yLabel, xTicks: xTicks)
         for s in series.reversed() {

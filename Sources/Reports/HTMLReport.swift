@@ -33,11 +33,13 @@ public enum HTMLReport {
         page += section("heatmap", "Gradient norm per layer over training", ReportCharts.heatMap(run.records).map {
             figure($0, "Each cell is ‖∂L/∂z‖, the gradient back-propagated to a layer's output, on a log colour scale; the input side is at the top. A vanishing gradient shows as dark rows on the input side; an exploding one as bright rows, or red cells where it became NaN/∞.")
         } ?? "<p>No layer with weights was recorded.</p>")
-        let originalFlow = ReportCharts.gradientFlow(run.records).map {
+        let best = run.fixRecords == nil ? nil : report.bestRemedy
+        let originalFlow = ReportCharts.gradientFlow(run.records, title: best == nil ? "Gradient flow: how much gradient reaches each layer" : "Original run",
+                                                     width: best == nil ? 960 : 540, sharing: run.fixRecords ?? []).map {
             figure($0, "Original run: ‖∂L/∂z‖ against depth at a few steps. Healthy flow is roughly level; a line falling toward the input side (left) by decades is a vanishing gradient, one rising is an exploding gradient.")
         } ?? "<p>Fewer than two layers with weights: no flow to draw.</p>"
         var fixFlow: String?
-        if let fixRecords = run.fixRecords, let best = report.bestRemedy, let svg = ReportCharts.gradientFlow(fixRecords) {
+        if let fixRecords = run.fixRecords, let best, let svg = ReportCharts.gradientFlow(fixRecords, title: "After the fix: \(best)", width: 540, sharing: run.records) {
             fixFlow = figure(svg, "After the fix, \(best): the same picture for the recommended remedy's run.")
         }
         page += section("gradient-flow", "Gradient flow", fixFlow.map { "<div class=\"pair\">\(originalFlow)\($0)</div>" } ?? originalFlow)
@@ -55,7 +57,7 @@ public enum HTMLReport {
         body{margin:0;background:#f4f5f7;color:#1d1d1f;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
         main{max-width:1120px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
         h1{font-size:24px;margin:0 0 12px}h2{font-size:19px;margin:0 0 10px;border-bottom:1px solid #e3e3e3;padding-bottom:4px}
-        section{margin:28px 0}.pair{display:flex;flex-wrap:wrap;gap:16px}figure{margin:8px 0;overflow-x:auto}figcaption{color:#555;font-size:13px;max-width:860px}
+        section{margin:28px 0}.pair{display:flex;flex-wrap:wrap;gap:16px}.pair figure{flex:1 1 0;min-width:0}figure{margin:8px 0;overflow-x:auto}figcaption{color:#555;font-size:13px;max-width:860px}
         table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
         th{background:#f0f1f3}td.t,th.t{text-align:left}tr.best td{background:#eaf7ea}
         .verdict{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff;background:#c0392b}

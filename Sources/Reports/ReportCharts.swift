@@ -60,8 +60,11 @@ enum ReportCharts {
         return map.svg()
     }
 
-    /// The gradient-flow picture: depth on x, ‖∂L/∂z‖ on a log y axis, one line per chosen step.
-    static func gradientFlow(_ records: [StepRecord]) -> String? {
+    /// The gradient-flow picture: depth on x, ‖∂L/∂z‖ on a log y axis, one line per chosen step;
+    /// `width` in pixels (960 alone, narrower for two side by side); the y axis also spans
+    /// `sharing`'s picture, so two runs drawn side by side share one scale.
+    static func gradientFlow(_ records: [StepRecord], title: String = "Gradient flow: how much gradient reaches each layer",
+                             width: Double = 960, sharing other: [StepRecord] = []) -> String? {
         guard let first = records.first, weightedLayers(first).count >= 2 else { return nil }
         let chosen = evenlyChosen(records, count: 5)
         let series = chosen.enumerated().map { i, record in
@@ -69,10 +72,11 @@ enum ReportCharts {
                              points: weightedLayers(record).enumerated().compactMap { depth, layer in layer.outputGradNorm.map { (Double(depth), $0) } },
                              color: ColorMap.viridis(chosen.count > 1 ? 0.9 * Double(i) / Double(chosen.count - 1) : 0), markers: true)
         }
-        var chart = LineChart(title: "Gradient flow: how much gradient reaches each layer",
+        var chart = LineChart(title: title,
                               xLabel: "depth (weighted layer index; 0 = input side)",
                               yLabel: "‖∂L/∂z‖ at the layer's output (log scale)", series: series, logY: true)
-        chart.width = 960
+        chart.width = width
+        chart.extraYValues = evenlyChosen(other, count: 5).flatMap { weightedLayers($0).compactMap(\.outputGradNorm) }
         let depth = weightedLayers(first).count
         chart.xTicks = Array(stride(from: 0, to: depth, by: max(1, depth / 10))).map(Double.init)
         return chart.svg()
