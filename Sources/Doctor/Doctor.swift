@@ -2,6 +2,7 @@ import Diagnosis
 import Experiments
 import Foundation
 import Runs
+import TensorCore
 import Training
 
 /// GradGuard's main job: train an experiment with the monitor on, diagnose it, and when it is
@@ -32,6 +33,10 @@ public struct Doctor: Sendable {
     public var budget: Double
     /// The range test that picks each candidate's learning rate.
     public var rangeTest = LearningRateRangeTest()
+    /// Weights the original run starts from (a `state_dict` read from `source`, e.g. `doctor
+    /// --weights`); remedies start from their own initialisation, since they may change the
+    /// model. Default: none.
+    public var initialWeights: (source: String, tensors: [String: Tensor<Double>])?
 
     public init(monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(), budget: Double = 30) {
         self.monitorEvery = monitorEvery
@@ -50,6 +55,19 @@ public struct Doctor: Sendable {
                 kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(values.count)],
                 explanation: NonFiniteCause.data(values).advice)])
             return (DoctorReport(name: experiment.name, run: run, cause: .data(values)), run, [])
+        }
+        if let (source, tensors) = initialWeights {
+            // NaN/∞ in the weights is a diagnosis too: which tensor, and no training remedy can help.
+            if let (name, count) = tensors.sorted(by: { $0.key < $1.key }).lazy
+                .map({ ($0.key, $0.value.scalars.filter { !$0.isFinite }.count) }).first(where: { $0.1 > 0 }) {
+                let cause = NonFiniteCause.weights(tensor: name, count: count, file: source)
+                let run = MonitoredRun.untrained(findings: [Finding(
+                    kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(count)], explanation: cause.advice)])
+                return (DoctorReport(name: experiment.name, run: run, cause: cause), run, [])
+            }
+            do { try setup.model.loadStateDict(tensors) } catch {
+                throw ExperimentError(file: source, key: "", message: "the weights do not fit the model: \(error)")
+            }
         }
         let original = run("original", setup, events)
         let baseline = Baseline(data: setup.data, loss: setup.loss)

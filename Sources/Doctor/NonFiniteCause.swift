@@ -3,14 +3,19 @@ import Runs
 import TensorCore
 
 /// Where the NaN/∞ of a `non_finite` verdict came from: `data` (which file, rows and columns —
-/// fix the data, no training remedy can help), `loss` (the test loss is not finite while the
+/// fix the data, no training remedy can help), `weights` (which tensor of a loaded weights
+/// file), `loss` (the test loss is not finite while the
 /// training gradients are: the evaluation overflowed), or `training` (the first step and layer
 /// that held one: the values grew there).
 public struct NonFiniteCause: Codable, Sendable, Equatable {
-    /// `data`, `loss` or `training`.
+    /// `data`, `weights`, `loss` or `training`.
     public var source: String
     /// Data: where the values are.
     public var data: NonFiniteValues?
+    /// Weights: the file, the tensor (`state_dict` name) and how many of its values are NaN/∞.
+    public var file: String?
+    public var tensor: String?
+    public var count: Int?
     /// Training: the first step and layer with a NaN/∞.
     public var step: Int?
     public var layer: String?
@@ -21,6 +26,13 @@ public struct NonFiniteCause: Codable, Sendable, Equatable {
     public static func data(_ values: NonFiniteValues) -> NonFiniteCause {
         NonFiniteCause(source: "data", data: values, advice: "The data holds NaN or ±∞ (\(values.description)): no training "
             + "remedy can help. Remove or impute those rows or values (a value beyond ±3.4e38 overflows Float32), then run again.")
+    }
+
+    /// NaN/∞ in a loaded weights file.
+    public static func weights(tensor: String, count: Int, file: String) -> NonFiniteCause {
+        NonFiniteCause(source: "weights", file: file, tensor: tensor, count: count,
+                       advice: "The weights in \(file) hold \(count) NaN/∞ value\(count == 1 ? "" : "s") in tensor \(tensor): the "
+                        + "run that saved them had already diverged. Start from an earlier checkpoint or from a fresh initialisation.")
     }
 
     /// The cause of `run`'s non-finite finding, if it has one.

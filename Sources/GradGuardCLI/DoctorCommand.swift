@@ -21,6 +21,8 @@ struct DoctorCommand: ParsableCommand {
     @Flag(help: "Do not write a run folder.") var noSave = false
     @Option(help: "Record every N-th step.") var monitorEvery = 1
     @Flag(help: "Also write TensorBoard event files (RUN_FOLDER/tensorboard/, one run per remedy).") var tensorboard = false
+    @Option(help: "Start the original run from these weights (safetensors with PyTorch state_dict names); NaN/∞ in them is diagnosed, naming the tensor.")
+    var weights: String?
     @Option(help: "Seconds the repair search may take: no new attempt starts after it (the first round always runs).") var budget = 30.0
 
     func validate() throws {
@@ -34,11 +36,17 @@ struct DoctorCommand: ParsableCommand {
         if !json {
             print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")")
         }
+        var doctor = Doctor(monitorEvery: monitorEvery, budget: budget)
+        if let weights {
+            do { doctor.initialWeights = (weights, try SafetensorsFile.read(path: weights).tensors(as: Double.self)) } catch {
+                throw CLIError("\(error)")
+            }
+        }
         var bar = ProgressBar(delay: 0.5), runIndex = 0
         let start = Date()
         let outcome: (report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun])
         do {
-            outcome = try Doctor(monitorEvery: monitorEvery, budget: budget).examine(experiment) { event in
+            outcome = try doctor.examine(experiment) { event in
                 switch event {
                 case .runStarted(let label, let steps):
                     runIndex += 1

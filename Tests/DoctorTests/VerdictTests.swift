@@ -1,6 +1,7 @@
 import Diagnosis
 import Experiments
 import Foundation
+import TensorCore
 import Runs
 import XCTest
 @testable import Doctor
@@ -90,5 +91,36 @@ final class VerdictTests: XCTestCase {
     func testHealthyLSTMLearnsTheAddingProblem() throws {
         // Predicting 1.0 always gives MSE ≈ 0.167; the LSTM must do clearly better.
         XCTAssertLessThan(try verdict("healthy_lstm_adding.json").final.loss, 0.167)
+    }
+}
+
+final class LoadedWeightsTests: XCTestCase {
+    let experiment = try! Experiment.parse(Data(#"{"name": "w", "data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "epochs": 1}"#.utf8), file: "w.json")
+
+    func weights(_ w: [Double]) -> [String: Tensor<Double>] {
+        ["0.weight": Tensor(shape: [10, 64], scalars: w), "0.bias": Tensor(zeros: [10])]
+    }
+
+    func testNaNInLoadedWeightsNamesTheTensor() throws {
+        var doctor = Doctor()
+        var w = [Double](repeating: 0.01, count: 640)
+        w[17] = .nan
+        doctor.initialWeights = ("w.safetensors", weights(w))
+        let report = try doctor.examine(experiment).report
+        XCTAssertEqual(report.verdict, "non_finite")
+        XCTAssertEqual(report.cause?.source, "weights")
+        XCTAssertEqual(report.cause?.tensor, "0.weight")
+        XCTAssertEqual(report.cause?.count, 1)
+        XCTAssertTrue(report.repairs.isEmpty)
+    }
+
+    func testTheOriginalRunStartsFromFiniteWeightsAndAMismatchIsAnError() throws {
+        var doctor = Doctor()
+        doctor.initialWeights = ("w.safetensors", weights([Double](repeating: 0, count: 640)))
+        let outcome = try doctor.examine(experiment)
+        // All-zero weights: the first record's weight norm is the first update's, far below a random init's.
+        XCTAssertLessThan(try XCTUnwrap(outcome.original.records.first?.layers.first?.weightNorm), 0.5)
+        doctor.initialWeights = ("w.safetensors", ["0.weight": Tensor(zeros: [3, 3])])
+        XCTAssertThrowsError(try doctor.examine(experiment)) { XCTAssertTrue("\($0)".hasPrefix("w.safetensors: the weights do not fit"), "\($0)") }
     }
 }
