@@ -74,14 +74,14 @@ public struct Doctor: Sendable {
         var search = RepairSearch(experiment: experiment, original: original, baseline: baseline, criterion: criterion)
         let within = { Date().timeIntervalSince(start) < budget }
         let attempt = { (remedies: [String], changed: Experiment, changes: [String: String]) in
-            guard !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.data) else { return }
+            guard !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.reusableData(for: changed)) else { return }
             search.record(remedies: remedies, experiment: changed, changes: changes, result: run(remedies.joined(separator: "+"), candidate, events))
         }
         let rerun = { (changed: Experiment) -> (MonitoredRun, Baseline?)? in
             guard let other = try? ExperimentSetup<Float>(changed.withSeed(changed.seed &+ 1)) else { return nil }
             return (run("confirm on seed \(changed.seed &+ 1)", other, events), Baseline(data: other.data, loss: other.loss))
         }
-        let singles = Remedy.candidates(for: original.findings.first).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
+        let singles = Remedy.candidates(for: original.findings.first, driver: original.decomposition?.driver).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
         for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
         search.confirmNew(rerun)
         if !singles.isEmpty && !search.anyConfirmed {
@@ -114,7 +114,7 @@ public struct Doctor: Sendable {
     /// `experiment` at the learning rate the range test suggests, or nil when it suggests none
     /// or one within ×2 of the current rate.
     private func tunedRate(_ experiment: Experiment, _ setup: ExperimentSetup<Float>) -> (experiment: Experiment, changes: [String: String])? {
-        guard let result = try? rangeTest.run(experiment, data: setup.data), let rate = result.suggestion else { return nil }
+        guard let result = try? rangeTest.run(experiment, data: setup.reusableData(for: experiment)), let rate = result.suggestion else { return nil }
         let current = experiment.optimizer.effectiveLearningRate
         guard rate > 2 * current || rate < current / 2 else { return nil }
         var e = experiment
@@ -129,6 +129,12 @@ public struct Doctor: Sendable {
         events?(.runFinished(label: label, result: result))
         return result
     }
+}
+
+extension ExperimentSetup {
+    /// The loaded data, reusable by `changed` unless a remedy changed how the data is prepared
+    /// (then nil: `changed` loads its own).
+    func reusableData(for changed: Experiment) -> ExperimentData<Scalar>? { changed.data == experiment.data ? data : nil }
 }
 
 extension Experiment {

@@ -29,8 +29,8 @@ public struct LearningRateRangeTest: Sendable {
         public var suggestion: Double?
     }
 
-    /// Runs the test on `experiment` (its data reused from `data`).
-    public func run(_ experiment: Experiment, data: ExperimentData<Float>) throws(ExperimentError) -> Result {
+    /// Runs the test on `experiment` (its data reused from `data` when given).
+    public func run(_ experiment: Experiment, data: ExperimentData<Float>?) throws(ExperimentError) -> Result {
         var setup = try ExperimentSetup<Float>(experiment, data: data)
         let trainer = setup.trainer
         trainer.schedule = nil

@@ -37,26 +37,43 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
     case orthogonalRecurrent = "orthogonal_recurrent_init"
     /// An LSTM's forget-gate bias at 1, so it keeps its state by default (Jozefowicz et al. 2015).
     case forgetGateBias = "forget_gate_bias"
+    /// Standardised inputs (`data.standardize`): features of very different or large scales
+    /// saturate sigmoid/tanh units and make the first layer's gradient huge (LeCun et al. 1998,
+    /// "Efficient BackProp").
+    case standardizeInputs = "standardize_inputs"
 
     /// The remedies worth trying for `finding` (the main problem), most specific first: through
-    /// time, the recurrent remedies; otherwise those for its kind.
-    public static func candidates(for finding: Finding?) -> [Remedy] {
+    /// time, the recurrent remedies; otherwise those for its kind. With the factor decomposition's
+    /// `driver`, the remedies that act on the driving factor come first: the activation's
+    /// derivative → a new activation or BatchNorm; the weight scale → initialisation; a gate at
+    /// rest → a forget-gate bias or a GRU; the recurrent weight → an orthogonal W_hh.
+    public static func candidates(for finding: Finding?, driver: String? = nil) -> [Remedy] {
         guard let finding else { return [] }
+        let base: [Remedy]
         switch (finding.kind, finding.axis) {
-        case (.vanishingGradient, .time?): return [.gruCell, .lstmCell, .forgetGateBias, .orthogonalRecurrent, .adam, .higherLearningRate]
-        case (.explodingGradient, .time?): return [.clipping, .orthogonalRecurrent, .gruCell, .lowerLearningRate, .adam]
-        default: return candidates(for: finding.kind)
+        case (.vanishingGradient, .time?): base = [.gruCell, .lstmCell, .forgetGateBias, .orthogonalRecurrent, .adam, .higherLearningRate]
+        case (.explodingGradient, .time?): base = [.clipping, .orthogonalRecurrent, .gruCell, .lowerLearningRate, .adam]
+        default: base = candidates(for: finding.kind)
         }
+        let first: [Remedy]
+        switch driver {
+        case "activation_derivative": first = [.reluWithHeInit, .leakyReLU, .batchNorm]
+        case "weight_scale": first = [.fanInInit, .orthogonalRecurrent]
+        case "gate": first = [.forgetGateBias, .gruCell]
+        case "recurrent_weights": first = [.orthogonalRecurrent, .gruCell]
+        default: first = []
+        }
+        return first.filter(base.contains) + base.filter { !first.contains($0) }
     }
 
     /// The remedies worth trying for `kind`, most specific first (the source articles' remedies).
     public static func candidates(for kind: ProblemKind) -> [Remedy] {
         switch kind {
         case .vanishingGradient: [.reluWithHeInit, .fanInInit, .batchNorm, .residual, .adam, .fewerLayers]
-        case .explodingGradient: [.clipping, .lowerLearningRate, .fanInInit, .batchNorm, .adam]
+        case .explodingGradient: [.clipping, .lowerLearningRate, .fanInInit, .batchNorm, .adam, .standardizeInputs]
         case .nonFinite: [.clipping, .lowerLearningRate, .fanInInit, .adam]
         case .dyingReLU: [.leakyReLU, .lowerLearningRate, .fanInInit, .adam]
-        case .saturation: [.fanInInit, .reluWithHeInit, .batchNorm]
+        case .saturation: [.fanInInit, .reluWithHeInit, .batchNorm, .standardizeInputs]
         case .oscillatingLoss: [.lowerLearningRate, .adam, .clipping]
         case .slowConvergence: [.higherLearningRate, .adam, .fanInInit]
         case .symmetry, .weightsAtZero: [.fanInInit]
@@ -123,6 +140,10 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
             e.l2 /= 100
             if decay > 0 { e.optimizer.weightDecay = decay / 100 }
             return (e, ["l2": "\(e.l2)", "optimizer.weight_decay": "\(e.optimizer.weightDecay ?? 0)"])
+        case .standardizeInputs:
+            guard !e.data.standardize else { return nil }
+            e.data.standardize = true
+            return (e, ["data.standardize": "true"])
         case .gruCell, .lstmCell:
             let target: RecurrentCell = self == .gruCell ? .gru : .lstm
             let replaceable: (RecurrentCell) -> Bool = { cell in

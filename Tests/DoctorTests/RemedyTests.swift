@@ -74,6 +74,25 @@ final class RecurrentRemedyTests: XCTestCase {
         XCTAssertNil(Remedy.orthogonalRecurrent.apply(to: orthogonal), "not applied twice")
     }
 
+    func testTheDrivingFactorOrdersTheCandidates() {
+        let depth = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .depth, evidence: [:], explanation: "")
+        XCTAssertEqual(Remedy.candidates(for: depth, driver: "weight_scale").first, .fanInInit)
+        XCTAssertEqual(Remedy.candidates(for: depth, driver: "activation_derivative").first, .reluWithHeInit)
+        XCTAssertEqual(Set(Remedy.candidates(for: depth, driver: "weight_scale")), Set(Remedy.candidates(for: depth)), "only the order changes")
+        let time = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .time, evidence: [:], explanation: "")
+        XCTAssertEqual(Remedy.candidates(for: time, driver: "gate").prefix(2), [.forgetGateBias, .gruCell])
+        XCTAssertEqual(Remedy.candidates(for: time, driver: "recurrent_weights").first, .orthogonalRecurrent)
+    }
+
+    func testStandardizeInputsLoadsTheDataAgain() throws {
+        let (changed, changes) = try XCTUnwrap(Remedy.standardizeInputs.apply(to: rnn))
+        XCTAssertEqual(changes, ["data.standardize": "true"])
+        XCTAssertNil(Remedy.standardizeInputs.apply(to: changed), "already standardised")
+        let setup = try ExperimentSetup<Float>(rnn)
+        XCTAssertNil(setup.reusableData(for: changed), "the doctor must not reuse unstandardised data for it")
+        XCTAssertNotNil(setup.reusableData(for: try XCTUnwrap(Remedy.gruCell.apply(to: rnn)).experiment))
+    }
+
     func testTimeFindingsGetTheRecurrentRemedies() {
         let time = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .time, evidence: [:], explanation: "")
         XCTAssertEqual(Remedy.candidates(for: time).prefix(2), [.gruCell, .lstmCell])
