@@ -12,7 +12,9 @@ import Training
 /// 1. each remedy that fits the main problem (most specific first), at the original learning rate;
 /// 2. each remedy, and the original, at its own learning rate from a short range test
 ///    (`LearningRateRangeTest`): a new activation or init moves the best rate;
-/// 3. pairs of remedies, best first (by the metric each reached alone), each pair at its own rate.
+/// 3. pairs of remedies, each at its own rate; when training them all in full would overrun the
+///    budget, successive halving (a third of the steps for all, the full budget for the best
+///    third) picks which are trained in full.
 /// Each fix is confirmed on a second seed (new initialisation, split and batch order) against
 /// the original rerun on that seed; the search goes on until a fix holds there.
 public struct Doctor: Sendable {
@@ -69,7 +71,9 @@ public struct Doctor: Sendable {
                 throw ExperimentError(file: source, key: "", message: "the weights do not fit the model: \(error)")
             }
         }
+        let originalStart = Date()
         let original = run("original", setup, events)
+        let originalSeconds = Date().timeIntervalSince(originalStart)
         let baseline = Baseline(data: setup.data, loss: setup.loss)
         var search = RepairSearch(experiment: experiment, original: original, baseline: baseline, criterion: criterion)
         let within = { Date().timeIntervalSince(start) < budget }
@@ -94,21 +98,56 @@ public struct Doctor: Sendable {
             }
         }
         if !singles.isEmpty && !search.anyConfirmed {
+            // Pairs, each at its own rate (or the current one when the range test finds none far
+            // from it); successive halving keeps the third that does best on a third of the budget.
+            var pairs: [Candidate] = []
             let best = search.bestSingles(singles.count)
             for (i, first) in best.enumerated() {
-                for second in best[(i + 1)...] where within() && !search.anyConfirmed {
-                    guard let (pair, changes) = second.remedy.apply(to: first.experiment) else { continue }
-                    // The pair at its own rate, or at the current one when the range test finds none far from it.
+                for second in best[(i + 1)...] where within() {
+                    guard let (pair, changes) = second.remedy.apply(to: first.experiment), !search.tried(pair) else { continue }
                     let tuned = tunedRate(pair, setup)
-                    attempt([first.remedy.rawValue, second.remedy.rawValue] + (tuned == nil ? [] : ["tuned_lr"]), tuned?.experiment ?? pair,
-                            first.changes.merging(changes) { $1 }.merging(tuned?.changes ?? [:]) { $1 })
-                    search.confirmNew(rerun)
+                    pairs.append(Candidate(
+                        names: [first.remedy.rawValue, second.remedy.rawValue] + (tuned == nil ? [] : ["tuned_lr"]),
+                        experiment: tuned?.experiment ?? pair,
+                        changes: first.changes.merging(changes) { $1 }.merging(tuned?.changes ?? [:]) { $1 }))
                 }
+            }
+            // Successive halving only when training every pair in full would overrun the budget:
+            // a third of the steps cannot see a run that learns late (temporal order is one).
+            let remaining = budget - Date().timeIntervalSince(start)
+            let chosen = Double(pairs.count) * originalSeconds > remaining ? halving(pairs, setup, events, within) : pairs
+            for survivor in chosen where within() && !search.anyConfirmed {
+                attempt(survivor.names, survivor.experiment, survivor.changes)
+                search.confirmNew(rerun)
             }
         }
         let report = DoctorReport(name: experiment.name, run: original, repairs: search.repairs, baseline: baseline,
                                   cause: NonFiniteCause.of(original.findings))
         return (report, original, search.results)
+    }
+
+    /// A remedy (or combination) to try: its names, the changed experiment, and what changed.
+    struct Candidate {
+        var names: [String]
+        var experiment: Experiment
+        var changes: [String: String]
+    }
+
+    /// Successive halving (Jamieson & Talwalkar 2016), one rung: with more than two candidates,
+    /// each trains for a third of the step budget and the best third by the user's metric go on
+    /// (best first); two or fewer all go on.
+    private func halving(_ candidates: [Candidate], _ setup: ExperimentSetup<Float>, _ events: ((Event) -> Void)?,
+                         _ within: () -> Bool) -> [Candidate] {
+        guard candidates.count > 2 else { return candidates }
+        let short = Swift.max(setup.totalSteps / 3, 1)
+        var scored: [(candidate: Candidate, final: FinalMetrics)] = []
+        for candidate in candidates where within() {
+            var e = candidate.experiment
+            e.length = .steps(short)
+            guard let s = try? ExperimentSetup<Float>(e, data: setup.reusableData(for: e)) else { continue }
+            scored.append((candidate, run(candidate.names.joined(separator: "+") + " (a third of the steps)", s, events).final))
+        }
+        return scored.sorted { FixCriterion.better($0.final, than: $1.final) }.prefix((candidates.count + 2) / 3).map(\.candidate)
     }
 
     /// `experiment` at the learning rate the range test suggests, or nil when it suggests none

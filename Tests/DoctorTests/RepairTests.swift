@@ -75,3 +75,20 @@ final class RepairTests: XCTestCase {
         }
     }
 }
+
+final class RepairSearchTests: XCTestCase {
+    let experiment = try! Experiment.load(path: VerdictTests.folder.appendingPathComponent("oscillating.json").path)
+
+    func testTheSameSeedGivesTheSameSearch() throws {
+        let first = try Doctor().examine(experiment).report, second = try Doctor().examine(experiment).report
+        XCTAssertEqual(first.repairs, second.repairs)
+        XCTAssertEqual(first.bestRemedy, second.bestRemedy)
+    }
+
+    func testANoTimeBudgetStopsAfterTheSingleRemedies() throws {
+        let report = try Doctor(budget: 0).examine(experiment).report
+        XCTAssertFalse(report.repairs.isEmpty, "the first round always runs")
+        XCTAssertTrue(report.repairs.allSatisfy { !$0.remedy.contains("+") && !$0.remedy.contains("tuned_lr") }, "\(report.repairs.map(\.remedy))")
+        XCTAssertEqual(Set(report.repairs.map(\.remedy)), Set(Remedy.candidates(for: .oscillatingLoss).map(\.rawValue)))
+    }
+}
