@@ -53,19 +53,13 @@ public struct Doctor: Sendable {
         do { setup = try ExperimentSetup<Float>(experiment) } catch {
             // NaN/∞ in the data is a diagnosis, not a failure: say where it is and what to fix.
             guard let values = error.nonFiniteData else { throw error }
-            let run = MonitoredRun.untrained(findings: [Finding(
-                kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(values.count)],
-                explanation: NonFiniteCause.data(values).advice)])
-            return (DoctorReport(name: experiment.name, run: run, cause: .data(values)), run, [])
+            return untrainable(experiment, .data(values), count: values.count)
         }
         if let (source, tensors) = initialWeights {
             // NaN/∞ in the weights is a diagnosis too: which tensor, and no training remedy can help.
             if let (name, count) = tensors.sorted(by: { $0.key < $1.key }).lazy
                 .map({ ($0.key, $0.value.scalars.filter { !$0.isFinite }.count) }).first(where: { $0.1 > 0 }) {
-                let cause = NonFiniteCause.weights(tensor: name, count: count, file: source)
-                let run = MonitoredRun.untrained(findings: [Finding(
-                    kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(count)], explanation: cause.advice)])
-                return (DoctorReport(name: experiment.name, run: run, cause: cause), run, [])
+                return untrainable(experiment, .weights(tensor: name, count: count, file: source), count: count)
             }
             do { try setup.model.loadStateDict(tensors) } catch {
                 throw ExperimentError(file: source, key: "", message: "the weights do not fit the model: \(error)")
@@ -89,17 +83,17 @@ public struct Doctor: Sendable {
         for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
         search.confirmNew(rerun)
         if !singles.isEmpty && !search.anyConfirmed {
-            let tunable = [(name: [String](), experiment: experiment, changes: [String: String]())]
-                + singles.map { ([$0.0.rawValue], $0.1.experiment, $0.1.changes) }
-            for (names, changed, changes) in tunable where within() && !search.anyConfirmed {
-                guard let tuned = tunedRate(changed, setup) else { continue }
-                attempt(names + ["tuned_lr"], tuned.experiment, changes.merging(tuned.changes) { $1 })
+            // The original and each remedy at its own learning rate.
+            let tunable = [Candidate(names: [], experiment: experiment, changes: [:])]
+                + singles.map { Candidate(names: [$0.0.rawValue], experiment: $0.1.experiment, changes: $0.1.changes) }
+            for c in tunable where within() && !search.anyConfirmed {
+                guard let tuned = tunedRate(c.experiment, setup) else { continue }
+                attempt(c.names + ["tuned_lr"], tuned.experiment, c.changes.merging(tuned.changes) { $1 })
                 search.confirmNew(rerun)
             }
         }
         if !singles.isEmpty && !search.anyConfirmed {
-            // Pairs, each at its own rate (or the current one when the range test finds none far
-            // from it); successive halving keeps the third that does best on a third of the budget.
+            // Pairs, each at its own rate (or the current one when the range test finds none far from it).
             var pairs: [Candidate] = []
             let best = search.bestSingles(singles.count)
             for (i, first) in best.enumerated() {
@@ -124,6 +118,15 @@ public struct Doctor: Sendable {
         let report = DoctorReport(name: experiment.name, run: original, repairs: search.repairs, baseline: baseline,
                                   cause: NonFiniteCause.of(original.findings))
         return (report, original, search.results)
+    }
+
+    /// The report of an experiment that cannot be trained: its data or weights hold `count` NaN/∞
+    /// values; no training remedy can help, so none is tried.
+    private func untrainable(_ experiment: Experiment, _ cause: NonFiniteCause, count: Int)
+        -> (report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun]) {
+        let run = MonitoredRun.untrained(findings: [Finding(
+            kind: .nonFinite, layer: nil, firstStep: 0, evidence: ["non_finite_values": Double(count)], explanation: cause.advice)])
+        return (DoctorReport(name: experiment.name, run: run, cause: cause), run, [])
     }
 
     /// A remedy (or combination) to try: its names, the changed experiment, and what changed.
