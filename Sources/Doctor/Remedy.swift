@@ -90,7 +90,7 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
         let hidden = e.layers.compactMap(\.activation)
         switch self {
         case .fanInInit:
-            let reluFamily = hidden.allSatisfy { [.relu, .leakyReLU(negativeSlope: 0.01), .elu(alpha: 1), .gelu].contains($0) }
+            let reluFamily = !hidden.isEmpty && hidden.allSatisfy { [.relu, .leakyReLU(negativeSlope: 0.01), .elu(alpha: 1), .gelu].contains($0) }
             let initial: WeightInit = reluFamily ? .weights(.kaimingNormal(nonlinearity: .relu))
                 : .weights(.xavierNormal(gain: hidden.contains(.tanh) ? 5.0 / 3.0 : 1))
             e.layers = e.layers.map { $0.withInit(initial) }

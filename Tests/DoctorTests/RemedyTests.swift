@@ -74,6 +74,12 @@ final class RecurrentRemedyTests: XCTestCase {
         XCTAssertNil(Remedy.orthogonalRecurrent.apply(to: orthogonal), "not applied twice")
     }
 
+    func testFanInInitOfARecurrentNetIsXavierNotHe() throws {
+        // No ReLU between layers: an RNN/LSTM and its Linear head get Xavier (gain 1), not He.
+        let (_, changes) = try XCTUnwrap(Remedy.fanInInit.apply(to: rnn))
+        XCTAssertEqual(changes["model.init"], "xavier_normal")
+    }
+
     func testTheDrivingFactorOrdersTheCandidates() {
         let depth = Finding(kind: .vanishingGradient, layer: "0", firstStep: 0, axis: .depth, evidence: [:], explanation: "")
         XCTAssertEqual(Remedy.candidates(for: depth, driver: "weight_scale").first, .fanInInit)
