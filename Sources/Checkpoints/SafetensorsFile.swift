@@ -39,10 +39,7 @@ public struct SafetensorsFile: Sendable {
 
     /// Reads the file at `path`.
     public static func read(path: String) throws(DataFormatError) -> SafetensorsFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataFormatError(source: path, reason: "no such file (or it cannot be read)")
-        }
-        return try decode(data, source: path)
+        try decode(try FileInput.bytes(path), source: path)
     }
 
     /// Parses safetensors bytes; `source` names them in errors.
@@ -56,6 +53,9 @@ public struct SafetensorsFile: Sendable {
             throw fail("the header needs \(length) bytes but the file has \(bytes.count - 8) after the length (truncated file?)")
         }
         let headerEnd = 8 + Int(length)
+        do { try StrictJSON.validate(Data(bytes[8..<headerEnd]), source: source) } catch {
+            throw fail("the header is not a JSON object (not a safetensors file?): \(error.reason)")
+        }
         guard let header = try? JSONDecoder().decode([String: HeaderField].self, from: Data(bytes[8..<headerEnd])) else {
             throw fail("the header is not a JSON object (not a safetensors file?)")
         }
@@ -79,9 +79,11 @@ public struct SafetensorsFile: Sendable {
             guard let offsets = field.offsets, offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
                 throw fail("tensor \(name): data_offsets must be [begin, end] with 0 ≤ begin ≤ end")
             }
-            let count = shape.reduce(1, *)
-            guard offsets[1] - offsets[0] == count * encoding.size else {
-                throw fail("tensor \(name): shape \(shape) of \(dtype) needs \(count * encoding.size) bytes, data_offsets span \(offsets[1] - offsets[0])")
+            guard let needed = CheckedSize.bytes(shape, elementSize: encoding.size) else {
+                throw fail("tensor \(name): shape \(shape) holds more elements than any file can")
+            }
+            guard offsets[1] - offsets[0] == needed else {
+                throw fail("tensor \(name): shape \(shape) of \(dtype) needs \(needed) bytes, data_offsets span \(offsets[1] - offsets[0])")
             }
             guard offsets[1] <= dataLength else {
                 throw fail("tensor \(name): data_offsets end at \(offsets[1]) but the data has \(dataLength) bytes (truncated file?)")

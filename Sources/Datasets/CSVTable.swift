@@ -17,9 +17,7 @@ public enum CSVTable {
     public static func read<Scalar: TensorScalar>(
         path: String, target: Column, classification: Bool, as _: Scalar.Type = Scalar.self
     ) throws(DataFormatError) -> (data: InMemoryDataset<Scalar>, classNames: [String]) {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw DataFormatError(source: path, reason: "no such file (or it is not UTF-8 text)")
-        }
+        let text = try FileInput.text(path)
         let lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
         guard let headerLine = lines.first else { throw DataFormatError(source: path, reason: "empty file") }
         let header = fields(headerLine)

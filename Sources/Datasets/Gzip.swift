@@ -8,7 +8,9 @@ public enum Gzip {
 
     /// The decompressed content of a whole gzip stream; a truncated or corrupt stream is a
     /// `DataFormatError` naming `source`.
-    public static func decompress(_ bytes: [UInt8], source: String) throws(DataFormatError) -> [UInt8] {
+    /// At most `limit` bytes of output (default 4 GiB): more is an error, not an allocation failure.
+    public static func decompress(_ bytes: [UInt8], source: String, limit: Int = 1 << 32) throws(DataFormatError) -> [UInt8] {
+        guard bytes.count <= Int(UInt32.max) else { throw DataFormatError(source: source, reason: "gzip input over 4 GiB is not supported") }
         var stream = z_stream()
         // 15 window bits + 32: accept a gzip or zlib header.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -29,7 +31,10 @@ public enum Gzip {
                     status = inflate(&stream, Z_NO_FLUSH)
                     output.append(contentsOf: outBuffer.prefix(outBuffer.count - Int(stream.avail_out)))
                 }
-            } while status == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0)
+            } while status == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0) && output.count <= limit
+        }
+        guard output.count <= limit else {
+            throw DataFormatError(source: source, reason: "gzip data expands to more than \(CheckedSize.describe(bytes: Double(limit))) (not a data file?)")
         }
         guard status == Z_STREAM_END else {
             let reason = status == Z_OK || status == Z_BUF_ERROR ? "gzip data ends early (truncated file?)" : "corrupt gzip data (zlib status \(status))"

@@ -7,10 +7,7 @@ public enum IDX {
     /// The sizes and bytes of an IDX file of unsigned bytes, gzipped or plain; a missing,
     /// truncated or wrong-magic file is a `DataFormatError` naming it.
     public static func read(path: String) throws(DataFormatError) -> (shape: [Int], bytes: [UInt8]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataFormatError(source: path, reason: "no such file (or it cannot be read)")
-        }
-        var bytes = [UInt8](data)
+        var bytes = [UInt8](try FileInput.bytes(path))
         if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, source: path) }
         return try parse(bytes, source: path)
     }
@@ -30,7 +27,10 @@ public enum IDX {
         let shape = (0..<rank).map { d in
             bytes[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) }
         }
-        let count = shape.reduce(1, *), start = 4 + 4 * rank
+        let start = 4 + 4 * rank
+        guard let count = CheckedSize.elements(shape) else {
+            throw DataFormatError(source: source, reason: "IDX header's sizes \(shape) hold more elements than any file can")
+        }
         guard bytes.count - start >= count else {
             throw DataFormatError(
                 source: source, reason: "IDX data ends early: header says \(shape) = \(count) bytes, found \(bytes.count - start) (truncated file?)")

@@ -10,10 +10,7 @@ public enum NPY {
     public static func read<Scalar: TensorScalar>(
         path: String, as _: Scalar.Type = Scalar.self
     ) throws(DataFormatError) -> (array: Tensor<Scalar>, integral: Bool) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataFormatError(source: path, reason: "no such file (or it cannot be read)")
-        }
-        return try parseArray([UInt8](data), source: path)
+        try parseArray([UInt8](try FileInput.bytes(path)), source: path)
     }
 
     /// Parses the bytes of a `.npy` file.
@@ -41,15 +38,21 @@ public enum NPY {
             throw DataFormatError(source: source, reason: "Fortran-order arrays are not supported (save with np.ascontiguousarray)")
         }
         let shapeText = try field("shape", in: header, source: source)
-        let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
-        let count = shape.reduce(1, *)
+        let dimensions = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = dimensions.compactMap { Int($0) }
+        guard shape.count == dimensions.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw DataFormatError(source: source, reason: ".npy shape (\(dimensions.joined(separator: ", "))) must list integers ≥ 0")
+        }
         let kind = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let encoding = encoding(kind) else {
             throw DataFormatError(source: source, reason: "dtype \(kind) is not supported (use float32, float64, integers or bool, little-endian)")
         }
-        guard bytes.count - start >= count * encoding.size else {
-            throw DataFormatError(source: source, reason: "data ends early: shape \(shape) needs \(count * encoding.size) bytes, found \(bytes.count - start) (truncated file?)")
+        guard let needed = CheckedSize.bytes(shape, elementSize: encoding.size) else {
+            throw DataFormatError(source: source, reason: ".npy shape \(shape) holds more elements than any file can")
+        }
+        guard bytes.count - start >= needed else {
+            throw DataFormatError(source: source, reason: "data ends early: shape \(shape) needs \(needed) bytes, found \(bytes.count - start) (truncated file?)")
         }
         let array: Tensor<Scalar> = bytes.withUnsafeBytes { raw in encoding.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), shape: shape) }
         return (array, encoding.isIntegral)

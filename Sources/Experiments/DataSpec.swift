@@ -1,5 +1,6 @@
 import Datasets
 import Optimizers
+import TensorCore
 
 /// The `data` object of an experiment file (see EXPERIMENT-SPEC.md, "Data").
 public struct DataSpec: Equatable, Sendable {
@@ -99,8 +100,34 @@ extension DataSpec: Decodable {
         default:
             throw c.fail("kind", "unknown data kind \"\(kindName)\" (known: digits, fashion-mnist, csv, npy, spirals, teacher, random_regression, adding, temporal_order)")
         }
+        if let (key, problem) = Self.sizeProblem(kind) { throw c.fail(key, problem) }
         standardize = try c.optional("standardize") ?? false
         testFraction = try c.number("test_fraction", default: 0.2, in: 0...0.95, "a fraction in [0, 0.95]")
+    }
+
+    /// The key and the reason when a generated data set would exceed `SizeLimits` (nil: it fits).
+    static func sizeProblem(_ kind: Kind) -> (String, String)? {
+        let m = CheckedSize.multiplyAdd
+        let checks: [(String, Int?)]
+        switch kind {
+        case .spirals(let classes, let samples, _):
+            if classes > SizeLimits.classes { return ("classes", "\(classes) classes is beyond the limit of \(SizeLimits.classes)") }
+            checks = [("samples", m(samples, 3, 0))]
+        case .teacher(let features, let outputs, let samples, _):
+            checks = [("features", m(features, 32, 0)), ("outputs", m(outputs, 32, 0)),
+                      ("samples", CheckedSize.sum([features, outputs]).flatMap { m(samples, $0, 0) })]
+        case .randomRegression(let features, let outputs):
+            checks = [("features", m(features, 1, outputs))]
+        case .adding(let length, let samples):
+            checks = [("length", m(length, 2, 0)), ("samples", m(length, 2, 1).flatMap { m(samples, $0, 0) })]
+        case .temporalOrder(let length, let samples):
+            checks = [("length", m(length, 6, 0)), ("samples", m(length, 6, 0).flatMap { m(samples, $0, 0) })]
+        default: return nil
+        }
+        for (key, count) in checks {
+            if let problem = SizeLimits.dataProblem(count) { return (key, problem) }
+        }
+        return nil
     }
 
     /// `task`: `classification` → true, `regression` → false, absent → nil.

@@ -1,6 +1,7 @@
 import Foundation
 import Losses
 import Optimizers
+import TensorCore
 
 /// One experiment file (EXPERIMENT-SPEC.md, version 1): data, model, loss, optimizer, clipping,
 /// L2, schedule and training length. `Experiment.load(path:)` reads and checks one.
@@ -38,15 +39,16 @@ public struct Experiment: Sendable, Equatable {
     /// Reads and checks the experiment file at `path`.
     public static func load(path: String) throws(ExperimentError) -> Experiment {
         let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ExperimentError(file: path, key: "", message: "no such file (or it cannot be read)")
-        }
+        let data: Data
+        do { data = try FileInput.bytes(path, limit: 16 << 20) } catch { throw ExperimentError(file: path, key: "", message: error.reason) }
         return try parse(data, file: url.lastPathComponent, defaultName: url.deletingPathExtension().lastPathComponent,
                          folder: url.deletingLastPathComponent().path)
     }
 
-    /// Parses experiment JSON; `file` names it in errors.
+    /// Parses experiment JSON; `file` names it in errors. The text is checked strictly first
+    /// (`StrictJSON`: line and column of syntax errors, duplicate keys, NaN literals, overflow).
     public static func parse(_ json: Data, file: String, defaultName: String = "experiment", folder: String = ".") throws(ExperimentError) -> Experiment {
+        do { try StrictJSON.validate(json, source: file) } catch { throw ExperimentError(file: file, key: "", message: error.reason) }
         let decoder = JSONDecoder()
         decoder.userInfo[.experimentDefaults] = (defaultName, folder, file)
         do {
@@ -76,6 +78,7 @@ extension Experiment: Decodable {
         let entries: [ModelEntry] = try c.required("model")
         guard !entries.isEmpty else { throw c.fail("model", "expected at least one layer") }
         layers = entries.flatMap(\.layers)
+        if let problem = SizeLimits.parameterProblem(CheckedSize.sum(layers.map(\.parameterCount))) { throw c.fail("model", problem) }
         if let lossName = try c.optional("loss", String.self) {
             guard let parsed = Loss(rawValue: lossName) else {
                 throw c.fail("loss", "unknown loss \"\(lossName)\" (known: mse, cross_entropy, bce_with_logits)")

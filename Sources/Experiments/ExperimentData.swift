@@ -69,6 +69,9 @@ public struct ExperimentData<Scalar: TensorScalar> {
                 guard y.array.rank == 1, y.array.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
                     throw ExperimentError(file: file, key: "data.y", message: "classification targets must be [samples] class indices ≥ 0")
                 }
+                if let largest = y.array.scalars.max(), Double(largest) >= Double(SizeLimits.classes) {
+                    throw ExperimentError(file: file, key: "data.y", message: "class index \(Double(largest)) is beyond the limit of \(SizeLimits.classes) classes (are these labels?)")
+                }
                 classes = Int(y.array.scalars.max() ?? 0) + 1
                 whole = InMemoryDataset(inputs: x.array, targets: y.array)
             } else {
@@ -90,6 +93,7 @@ public struct ExperimentData<Scalar: TensorScalar> {
             whole = SyntheticData.temporalOrder(length: length, samples: samples, using: &rng)
             classes = 4
         }
+        try Self.requireLearnable(whole, classes: classes, key: spec.kind.targetKey, file: file)
         var (train, test) = whole.split(testFraction: spec.testFraction, using: &rng)
         guard train.count > 0 else {
             throw ExperimentError(file: file, key: "data.test_fraction", message: "leaves no training samples out of \(whole.count)")
@@ -107,5 +111,26 @@ public struct ExperimentData<Scalar: TensorScalar> {
         return ExperimentData(train: train, test: test.count > 0 ? test : nil, classes: classes,
                               sampleShape: Array(whole.inputs.shape.dropFirst()),
                               targetShape: classes == nil ? Array(whole.targets.shape.dropFirst()) : [])
+    }
+
+    /// A data set with one class, or a constant regression target, teaches nothing: an error,
+    /// not a silent "accuracy 100 %".
+    static func requireLearnable(_ data: InMemoryDataset<Scalar>, classes: Int?, key: String, file: String) throws(ExperimentError) {
+        guard let first = data.targets.scalars.first else { return }
+        guard data.targets.scalars.contains(where: { $0 != first }) else {
+            let what = classes == nil ? "the target is constant (every value is \(first))" : "every sample has the same class (\(Int(first)))"
+            throw ExperimentError(file: file, key: "data.\(key)", message: "\(what): there is nothing to learn")
+        }
+    }
+}
+
+extension DataSpec.Kind {
+    /// The key that names the targets in errors.
+    var targetKey: String {
+        switch self {
+        case .csv: "target"
+        case .npy: "y"
+        default: "kind"
+        }
     }
 }

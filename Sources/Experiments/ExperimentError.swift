@@ -62,7 +62,8 @@ public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendab
 /// Decoding helpers for the experiment-file types (on top of `SpecKey`'s).
 extension KeyedDecodingContainer where Key == SpecKey {
     func required<T: Decodable>(_ name: String, _ type: T.Type = T.self) throws -> T {
-        try decode(T.self, forKey: SpecKey(name))
+        if let value = try optional(name, T.self) { return value }
+        return try decode(T.self, forKey: SpecKey(name))  // throws: missing or null
     }
 
     /// A positive integer at `name` (or `fallback` when absent).

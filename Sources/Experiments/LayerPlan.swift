@@ -39,6 +39,16 @@ public indirect enum LayerPlan: Equatable, Sendable {
         return Sequential(layers)
     }
 
+    /// The number of trainable values, nil when it overflows `Int`.
+    public var parameterCount: Int? {
+        switch self {
+        case .linear(let inFeatures, let outFeatures, let bias, _): LayerSpec.linear(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias).parameterCount
+        case .recurrent(let plan): LayerSpec.recurrentParameterCount(cell: plan.cell, inputSize: plan.inputSize, hiddenSize: plan.hiddenSize)
+        case .residual(let body): CheckedSize.sum(body.map(\.parameterCount))
+        case .plain(let spec): spec.parameterCount
+        }
+    }
+
     /// Whether this is a `linear` layer.
     public var isLinear: Bool { if case .linear = self { true } else { false } }
 
@@ -100,6 +110,10 @@ struct ModelEntry: Decodable {
             layers = try Self.mlp(c, init: initial)
         default:
             layers = [.plain(try LayerSpec(from: decoder))]
+        }
+        if let problem = SizeLimits.parameterProblem(CheckedSize.sum(layers.map(\.parameterCount))) {
+            let key = ["linear": "out", "mlp": "sizes", "residual": "body", "batchnorm1d": "features", "layernorm": "features"][type] ?? "hidden"
+            throw c.fail(key, problem)
         }
     }
 

@@ -98,8 +98,32 @@ extension LayerSpec: Decodable {
         return Sequential(layers)
     }
 
+    /// The number of trainable values, nil when it overflows `Int` (a negative size counts as 0:
+    /// `build` reports it).
+    public var parameterCount: Int? {
+        switch self {
+        case .linear(let inFeatures, let outFeatures, let bias):
+            CheckedSize.multiplyAdd(Swift.max(inFeatures, 0), Swift.max(outFeatures, 0), bias ? Swift.max(outFeatures, 0) : 0)
+        case .activation, .dropout, .unsupported: 0
+        case .batchNorm1d(let features, _, _), .layerNorm(let features, _): CheckedSize.multiplyAdd(2, Swift.max(features, 0))
+        case .residual(let body): CheckedSize.sum(body.map(\.parameterCount))
+        case .recurrent(let cell, let inputSize, let hiddenSize, _):
+            Self.recurrentParameterCount(cell: cell, inputSize: inputSize, hiddenSize: hiddenSize)
+        }
+    }
+
+    /// `gates·hidden·(input + hidden + 2)`: W_ih, W_hh and both biases.
+    public static func recurrentParameterCount(cell: RecurrentCell, inputSize: Int, hiddenSize: Int) -> Int? {
+        CheckedSize.multiplyAdd(Swift.max(inputSize, 0), 1, Swift.max(hiddenSize, 0))
+            .flatMap { CheckedSize.multiplyAdd($0, 1, 2) }
+            .flatMap { CheckedSize.multiplyAdd($0, Swift.max(hiddenSize, 0)) }
+            .flatMap { CheckedSize.multiplyAdd($0, cell.gateCount) }
+    }
+
     /// This layer, initialised with PyTorch's defaults from `rng`; `index` names it in errors.
+    /// A layer beyond `SizeLimits.parameters` is an error, not an allocation.
     public func build<Scalar: TensorScalar>(index: Int, using rng: inout RandomGenerator) throws(ModelBuildError) -> Module<Scalar> {
+        if let problem = SizeLimits.parameterProblem(parameterCount) { throw .invalid(index: index, reason: problem) }
         switch self {
         case .linear(let inFeatures, let outFeatures, let bias):
             guard inFeatures > 0, outFeatures > 0 else {

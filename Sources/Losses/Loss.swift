@@ -20,3 +20,24 @@ public enum Loss: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Loss {
+    /// Checks that `target` fits a prediction of shape `prediction` before the loss is taken (the
+    /// loss itself stops on a mismatch, a programming error): for `crossEntropy`, `[batch]` whole
+    /// numbers in `0..<classes`; otherwise the prediction's shape.
+    public func checkTarget<Scalar: TensorScalar>(prediction: [Int], _ target: Tensor<Scalar>) throws(ShapeError) {
+        switch self {
+        case .crossEntropy:
+            guard prediction.count == 2, target.shape == [prediction[0]] else {
+                throw ShapeError(operation: rawValue, shapes: [prediction, target.shape], reason: "needs logits [batch, classes] and class indices [batch]")
+            }
+            if let bad = target.scalars.first(where: { !($0 >= 0 && Double($0) < Double(prediction[1]) && $0 == $0.rounded()) }) {
+                throw ShapeError(operation: rawValue, shapes: [prediction, target.shape], reason: "class index \(bad) is not a whole number in 0..<\(prediction[1])")
+            }
+        case .mse, .bceWithLogits:
+            guard prediction == target.shape else {
+                throw ShapeError(operation: rawValue, shapes: [prediction, target.shape], reason: "prediction and target must have the same shape")
+            }
+        }
+    }
+}

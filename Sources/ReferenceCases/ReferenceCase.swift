@@ -3,6 +3,26 @@ import Layers
 import Optimizers
 import TensorCore
 
+extension ReferenceCase {
+    /// Every field whose numbers could stop a run: the format, the step count, each tensor
+    /// against its shape, and one expected loss per step.
+    func validate() throws(ReferenceCaseError) {
+        guard format == 1 else { throw .malformed(field: "format", reason: "expected 1, got \(format)") }
+        guard (0...Self.maximumSteps).contains(steps) else {
+            throw .malformed(field: "steps", reason: "expected an integer in 0...\(Self.maximumSteps), got \(steps)")
+        }
+        var tensors: [(String, TensorData)] = [("input", input), ("target", target), ("expected.output", expected.output)]
+        tensors += params.map { ("params.\($0.key)", $0.value) }
+        tensors += expected.grads.map { ("expected.grads.\($0.key)", $0.value) }
+        tensors += expected.paramsAfter.map { ("expected.params_after.\($0.key)", $0.value) }
+        for (field, tensor) in tensors { try tensor.check(field: field) }
+        guard !expected.loss.isEmpty else { throw .malformed(field: "expected.loss", reason: "expected at least one loss") }
+        if let problem = SizeLimits.parameterProblem(CheckedSize.sum(model.map(\.parameterCount))) {
+            throw .malformed(field: "model", reason: problem)
+        }
+    }
+}
+
 /// A tensor as the reference files store it: `{"shape": [...], "data": [...]}`, row-major.
 public struct TensorData: Decodable, Equatable, Sendable {
     public let shape: [Int]
@@ -13,11 +33,17 @@ public struct TensorData: Decodable, Equatable, Sendable {
         self.data = data
     }
 
+    /// An error naming `field` unless the shape is non-negative and holds exactly `data.count` values.
+    public func check(field: String) throws(ReferenceCaseError) {
+        guard let count = CheckedSize.elements(shape) else {
+            throw .malformed(field: field, reason: "shape \(shape) must be non-negative sizes whose product fits in an integer")
+        }
+        guard count == data.count else { throw .malformed(field: field, reason: "shape \(shape) needs \(count) values, data has \(data.count)") }
+    }
+
     /// The tensor, or an error naming `field` when data and shape disagree.
     public func tensor<Scalar: TensorScalar>(field: String) throws(ReferenceCaseError) -> Tensor<Scalar> {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == data.count else {
-            throw .malformed(field: field, reason: "shape \(shape) needs \(shape.reduce(1, *)) values, data has \(data.count)")
-        }
+        try check(field: field)
         return Tensor(shape: shape, scalars: data.map { Scalar($0) })
     }
 }
@@ -74,20 +100,28 @@ public struct ReferenceCase: Decodable, Sendable {
     public let tolerance: Tolerance
     public let expected: ExpectedResults
 
-    /// Reads a case file; a malformed file is an error naming the file and the field.
+    /// The most steps a case may ask for.
+    public static let maximumSteps = 100_000
+
+    /// Reads a case file; a malformed file is an error naming the file and the field. Every
+    /// tensor is checked against its shape and every count against its range here, so running
+    /// the case cannot stop on them.
     public static func load(from url: URL) throws(ReferenceCaseError) -> ReferenceCase {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(file: url.path, reason: error.localizedDescription)
+        do { data = try FileInput.bytes(url.path) } catch {
+            throw .unreadable(file: url.path, reason: error.reason)
         }
         do {
+            try StrictJSON.validate(data, source: url.lastPathComponent)
             let decoded = try JSONDecoder().decode(ReferenceCase.self, from: data)
-            guard decoded.format == 1 else { throw ReferenceCaseError.malformed(field: "format", reason: "expected 1, got \(decoded.format)") }
+            try decoded.validate()
             return decoded
         } catch let error as DecodingError {
             throw .invalid(file: url.lastPathComponent, detail: ReferenceCaseError.describe(error))
         } catch let error as ReferenceCaseError {
             throw .invalid(file: url.lastPathComponent, detail: error.description)
+        } catch let error as DataFormatError {
+            throw .invalid(file: url.lastPathComponent, detail: error.reason)
         } catch {
             throw .invalid(file: url.lastPathComponent, detail: "\(error)")
         }

@@ -50,7 +50,9 @@ extension ReferenceCase {
         guard let lossFunction = Loss(rawValue: loss) else { throw .unsupported("loss \(loss)") }
         let x = Variable<Scalar>(try input.tensor(field: "input"))
         let y: Tensor<Scalar> = try target.tensor(field: "target")
-        do { _ = try model.outputShape(for: x.shape) } catch { throw .malformed(field: "model", reason: error.description) }
+        let outputShape: [Int]
+        do { outputShape = try model.outputShape(for: x.shape) } catch { throw .malformed(field: "model", reason: error.description) }
+        do { try lossFunction.checkTarget(prediction: outputShape, y) } catch { throw .malformed(field: "target", reason: error.description) }
         let named = model.namedParameters()
         let optimizer: Optimizer<Scalar>
         let clipper: GradientClipper

@@ -58,7 +58,7 @@ final class FileFormatTests: XCTestCase {
         XCTAssertTrue(train.inputs.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
-    func npyBytes(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {
+    static func npyBytes(descr: String, shape: String, payload: [UInt8]) -> [UInt8] {
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
@@ -69,21 +69,21 @@ final class FileFormatTests: XCTestCase {
     func testNPYFloatAndIntegerArrays() throws {
         let floats: [Float] = [1.5, -2, 3.25, 0, 7, 8]
         let payload = floats.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } }
-        let x: Tensor<Double> = try NPY.parse(npyBytes(descr: "<f4", shape: "(3, 2)", payload: payload), source: "x.npy")
+        let x: Tensor<Double> = try NPY.parse(Self.npyBytes(descr: "<f4", shape: "(3, 2)", payload: payload), source: "x.npy")
         XCTAssertEqual(x.shape, [3, 2])
         XCTAssertEqual(x.scalars, floats.map(Double.init))
         let labels: [Int64] = [2, 0, 1]
         let y: Tensor<Float> = try NPY.parse(
-            npyBytes(descr: "<i8", shape: "(3,)", payload: labels.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }), source: "y.npy")
+            Self.npyBytes(descr: "<i8", shape: "(3,)", payload: labels.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }), source: "y.npy")
         XCTAssertEqual(y.shape, [3])
         XCTAssertEqual(y.scalars, [2, 0, 1])
     }
 
     func testNPYErrorsNameTheProblem() {
-        XCTAssertThrowsError(try NPY.parse(npyBytes(descr: "<f4", shape: "(3, 2)", payload: [0, 0]), source: "x.npy") as Tensor<Float>) {
+        XCTAssertThrowsError(try NPY.parse(Self.npyBytes(descr: "<f4", shape: "(3, 2)", payload: [0, 0]), source: "x.npy") as Tensor<Float>) {
             XCTAssertTrue("\($0)".contains("x.npy: data ends early"), "\($0)")
         }
-        XCTAssertThrowsError(try NPY.parse(npyBytes(descr: "<c16", shape: "(1,)", payload: []), source: "x.npy") as Tensor<Float>) {
+        XCTAssertThrowsError(try NPY.parse(Self.npyBytes(descr: "<c16", shape: "(1,)", payload: []), source: "x.npy") as Tensor<Float>) {
             XCTAssertTrue("\($0)".contains("dtype <c16"), "\($0)")
         }
         XCTAssertThrowsError(try NPY.parse(Array("hello world".utf8), source: "x.npy") as Tensor<Float>)

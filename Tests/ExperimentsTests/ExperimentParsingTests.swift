@@ -65,13 +65,13 @@ final class ExperimentParsingTests: XCTestCase {
                     "optimizer.betas: unknown key")
         assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "clip": {"type": "norm", "max_norm": 1, "non_finite": "ignore"}}"#,
                     "clip.non_finite: expected error, skip or propagate")
-        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10},"#, "not valid JSON")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10},"#, "line 1, column 80 (model[1]): the document ends early")
         assertError(#"{"model": [{"type": "linear", "in": 64, "out": 10}]}"#, "data: missing")
     }
 
     func testMissingFileIsAnError() {
         XCTAssertThrowsError(try Experiment.load(path: "/nonexistent/exp.json")) {
-            XCTAssertEqual("\($0)", "/nonexistent/exp.json: no such file (or it cannot be read)")
+            XCTAssertEqual("\($0)", "/nonexistent/exp.json: no such file")
         }
     }
 
@@ -87,5 +87,51 @@ final class ExperimentParsingTests: XCTestCase {
             let e = try parse(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10, "init": \#(json)}]}"#)
             XCTAssertEqual(e.layers, [.linear(inFeatures: 64, outFeatures: 10, bias: true, init: expected)], json)
         }
+    }
+}
+
+/// Every class of bad experiment file names the file, the key and, for syntax, the line and column.
+final class ExperimentBadInputTests: XCTestCase {
+    let tail = #""data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}]"#
+
+    func assertError(_ json: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try Experiment.parse(Data(json.utf8), file: "e.json"), file: file, line: line) { error in
+            XCTAssertTrue("\(error)".hasPrefix("e.json: "), "\(error)", file: file, line: line)
+            XCTAssertTrue("\(error)".contains(expected), "got: \(error)", file: file, line: line)
+        }
+    }
+
+    func testNumberTypesNameTheKey() {
+        assertError("{\"seed\": 1.5, \(tail)}", "e.json: seed: expected an integer, got 1.5")
+        assertError("{\"steps\": 2.5, \(tail)}", "steps: expected an integer, got 2.5")
+        assertError("{\"seed\": 1e30, \(tail)}", "seed: expected an integer, got 1e+30")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "mlp", "sizes": [64, 8.5, 10]}]}"#, "model[0].sizes: expected an integer at position 1, got 8.5")
+        assertError("{\"l2\": 1e400, \(tail)}", "line 1, column 8 (l2): 1e400 is beyond the range of a number")
+        assertError("{\"l2\": NaN, \(tail)}", "(l2): NaN is not a JSON number")
+        assertError("{\"seed\": \"7\", \(tail)}", "seed: expected an integer")
+    }
+
+    func testSyntaxDuplicatesAndEncoding() {
+        assertError("{\"batch_size\": 16, \"batch_size\": -5, \(tail)}", "line 1, column 20: key \"batch_size\" appears twice")
+        assertError("{\"seed\": 1,\n \(tail)", "line 2, column 80: the document ends inside an object")
+        var latin1 = Array("{\"name\": \"caf".utf8) + [0xE9] + Array("\", \(tail)}".utf8)
+        XCTAssertThrowsError(try Experiment.parse(Data(latin1), file: "e.json")) { XCTAssertTrue("\($0)".contains("byte 0xE9 is not UTF-8"), "\($0)") }
+        latin1 = Array(String(repeating: "[", count: 100).utf8)
+        XCTAssertThrowsError(try Experiment.parse(Data(latin1), file: "e.json")) { XCTAssertTrue("\($0)".contains("nested deeper than 64"), "\($0)") }
+    }
+
+    func testSizesBeyondTheLimitsNameTheKeyAndMemory() {
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 4611686018427387904}]}"#, "model[0].out: more than 2⁶³ parameters")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "mlp", "sizes": [64, 1000000000, 10]}]}"#, "model[0].sizes: 75000000010 parameters would need 1.2 TB to train")
+        assertError(#"{"data": {"kind": "teacher", "features": 1000000000}, "model": [{"type": "linear", "in": 64, "out": 10}]}"#, "data.features: 32000000000 values would need 128.0 GB")
+        assertError(#"{"data": {"kind": "adding", "samples": 1000000000}, "model": [{"type": "lstm", "input": 2, "hidden": 8}]}"#, "data.samples: ")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "lstm", "input": 2, "hidden": 1000000}]}"#, "model[0].hidden: ")
+        var huge = #"{"data": {"kind": "digits"}, "model": ["#
+        huge += Array(repeating: #"{"type": "linear", "in": 4000, "out": 4000}"#, count: 8).joined(separator: ",") + "]}"
+        assertError(huge, "model: 128032000 parameters would need 2.0 GB to train")
+    }
+
+    func testFileProblemsAreNamed() throws {
+        XCTAssertThrowsError(try Experiment.load(path: "/tmp")) { XCTAssertEqual("\($0)", "/tmp: is a folder, not a file") }
     }
 }

@@ -59,3 +59,31 @@ final class ExperimentSetupTests: XCTestCase {
         XCTAssertEqual(s.data.test?.targets.shape, [20, 1])
     }
 }
+
+/// Data that cannot teach anything is an error, not a silent "accuracy 100 %".
+final class UnlearnableDataTests: XCTestCase {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gg-unlearnable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func load(_ csv: String, task: String) throws -> ExperimentSetup<Float> {
+        let dir = try folder()
+        try Data(csv.utf8).write(to: dir.appendingPathComponent("d.csv"))
+        let json = #"{"data": {"kind": "csv", "path": "d.csv", "target": "y", "task": "\#(task)"}, "model": [{"type": "linear", "in": 2, "out": 1}], "loss": "mse"}"#
+        return try ExperimentSetup(try Experiment.parse(Data(json.utf8), file: "e.json", folder: dir.path))
+    }
+
+    func testOneClassAndConstantTargetAreErrors() throws {
+        let rows = (0..<10).map { "\($0),\($0 * 2)," }
+        XCTAssertThrowsError(try load("a,b,y\n" + rows.map { $0 + "cat" }.joined(separator: "\n"), task: "classification")) {
+            XCTAssertEqual("\($0)", "e.json: data.target: every sample has the same class (0): there is nothing to learn")
+        }
+        XCTAssertThrowsError(try load("a,b,y\n" + rows.map { $0 + "3.5" }.joined(separator: "\n"), task: "regression")) {
+            XCTAssertEqual("\($0)", "e.json: data.target: the target is constant (every value is 3.5): there is nothing to learn")
+        }
+        XCTAssertNoThrow(try load("a,b,y\n" + rows.enumerated().map { $1 + "\($0)" }.joined(separator: "\n"), task: "regression"))
+    }
+}

@@ -83,8 +83,29 @@ final class ReferenceCaseErrorTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("/nonexistent/case.json: cannot read"), "\(error)")
         }
         XCTAssertThrowsError(try ReferenceCase.load(from: try write("{not json"))) { error in
-            XCTAssertTrue("\(error)".contains("not valid JSON"), "\(error)")
+            XCTAssertTrue("\(error)".contains("line 1, column 2: expected a key in double quotes"), "\(error)")
         }
+    }
+
+    /// A case file is trusted with nothing: counts, shapes and targets are checked before running.
+    func testHostileCaseFilesAreErrorsNotTraps() throws {
+        let good = try String(contentsOf: fixtures.appendingPathComponent("act_relu_sgd.json"), encoding: .utf8)
+        func assertLoadError(_ from: String, _ to: String, _ expected: String, line: UInt = #line) throws {
+            XCTAssertTrue(good.contains(from), "fixture lacks \(from)", line: line)
+            let url = try write(good.replacingOccurrences(of: from, with: to))
+            XCTAssertThrowsError(try ReferenceCase.load(from: url), line: line) { XCTAssertTrue("\($0)".contains(expected), "\($0)", line: line) }
+        }
+        try assertLoadError(#""steps":"#, #""steps":-1,"old_steps":"#, "steps: expected an integer in 0...100000, got -1")
+        try assertLoadError(#""loss":["#, #""loss":[],"old_loss":["#, "expected.loss: expected at least one loss")
+        try assertLoadError(#""in":5"#, #""in":4611686018427387904"#, "model: more than 2⁶³ parameters")
+        try assertLoadError(#""output":{"shape":["#, #""output":{"shape":[99,"#, "expected.output: shape [99,")
+        // A target that does not fit the output is found before the loss is taken.
+        let reference = try ReferenceCase.load(from: try write(good))
+        let reshaped = good.replacingOccurrences(of: "\"target\":{\"shape\":[", with: "\"target\":{\"shape\":[1,")
+        let wrongTarget = try write(reshaped)
+        let bad = try ReferenceCase.load(from: wrongTarget)
+        XCTAssertThrowsError(try bad.run(as: Float.self)) { XCTAssertTrue("\($0)".hasPrefix("target: "), "\($0)") }
+        XCTAssertNoThrow(try reference.run(as: Float.self))
     }
 
     func testDataShapeMismatch() throws {
