@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "TensorBoard",
             dependencies: ["Monitor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Runs", dependencies: ["Diagnosis", "Experiments"]),
+        .target(name: "Runs", dependencies: ["Diagnosis", "Experiments", "Checkpoints"]),
         .target(name: "Doctor", dependencies: ["Runs"]),
         .target(name: "Plots"),
         .target(name: "Reports", dependencies: ["Doctor", "Checkpoints", "Plots", "TensorBoard"]),

@@ -64,7 +64,10 @@ struct DoctorCommand: ParsableCommand {
         var folderPath: String?
         if !noSave {
             do {
-                let folder = try RunFolder(root: runs, name: experiment.name)
+                let status = RunStatus(command: "doctor", experimentFolder: URL(fileURLWithPath: file ?? ".").deletingLastPathComponent().standardizedFileURL.path,
+                                       experimentFile: file.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "default", monitorEvery: 1,
+                                       tensorboard: tensorboard, totalSteps: outcome.original.final.steps)
+                let folder = try RunFolder(root: runs, name: experiment.name, status: status)
                 folderPath = folder.path
                 try folder.save(experimentText: text, report: report, original: outcome.original, repairs: outcome.repairs,
                                 tensorboard: tensorboard)

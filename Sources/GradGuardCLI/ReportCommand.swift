@@ -20,5 +20,9 @@ struct ReportCommand: ParsableCommand {
             throw CLIError("\(path): cannot write: \(error.localizedDescription)")
         }
         print("wrote \(path) (\(artifacts.records.count) recorded steps, \(artifacts.lossCurves.runs.count) loss curves)")
+        if let status = artifacts.status, artifacts.isUnfinished {
+            print("note: the run is unfinished (\(status.state.rawValue), checkpoint at step \(status.checkpointStep ?? 0) of \(status.totalSteps)); "
+                + "continue it with: gradguard train --resume \(folder)")
+        }
     }
 }

@@ -28,4 +28,9 @@ public final class Dropout<Scalar: TensorScalar>: Module<Scalar> {
     }
 
     public override var summary: String { "Dropout(\(probability))" }
+
+    public override var randomState: RandomGenerator? {
+        get { rng }
+        set { if let newValue { rng = newValue } }
+    }
 }

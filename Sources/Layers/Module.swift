@@ -63,6 +63,13 @@ open class Module<Scalar: TensorScalar> {
     /// LSTM and GRU layers: their gates over the last forward pass (nil otherwise).
     open var gateSummaries: [GateSummary]? { nil }
 
+    /// The module's own random generator (dropout masks), for checkpoints; nil for a module
+    /// without one, and setting it then does nothing.
+    open var randomState: RandomGenerator? {
+        get { nil }
+        set {}
+    }
+
     /// Runs `forward` and then the hooks.
     public final func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let output = forward(input)
@@ -115,6 +122,18 @@ open class Module<Scalar: TensorScalar> {
 
     /// Every parameter, in registration order.
     public var parameters: [Variable<Scalar>] { namedParameters().map(\.variable) }
+
+    /// Every module's random generator by module path (see `randomState`).
+    public func namedRandomStates() -> [String: RandomGenerator] {
+        var states: [String: RandomGenerator] = [:]
+        for (path, module) in namedModules() { if let state = module.randomState { states[path] = state } }
+        return states
+    }
+
+    /// Sets the generators `namedRandomStates()` gave; an unknown path is ignored.
+    public func loadRandomStates(_ states: [String: RandomGenerator]) {
+        for (path, module) in namedModules() { if let state = states[path] { module.randomState = state } }
+    }
 
     /// Clears every parameter's gradient.
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }

@@ -75,6 +75,13 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         return try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
 
+    /// Starts from `records` of an earlier part of the same run (a resumed checkpoint); the
+    /// model must hold the weights that run had after its last record.
+    public func restore(records: [StepRecord]) {
+        self.records = records
+        takeSnapshot()
+    }
+
     /// Forgets the hooks and leaves the trainer it was attached to; the records stay.
     public func detach() {
         tap?.detach()

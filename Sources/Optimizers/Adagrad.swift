@@ -45,5 +45,9 @@ public final class Adagrad<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
+    public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {
+        sums.load(state["sum"])
+    }
+
     public override var state: [String: [Tensor<Scalar>?]] { ["sum": sums.tensors] }
 }

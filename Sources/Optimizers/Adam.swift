@@ -79,6 +79,12 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
+    public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {
+        firstMoments.load(state["exp_avg"])
+        secondMoments.load(state["exp_avg_sq"])
+        maxSecondMoments.load(state["max_exp_avg_sq"])
+    }
+
     public override var state: [String: [Tensor<Scalar>?]] {
         ["exp_avg": firstMoments.tensors, "exp_avg_sq": secondMoments.tensors, "max_exp_avg_sq": maxSecondMoments.tensors]
     }

@@ -42,9 +42,39 @@ open class Optimizer<Scalar: TensorScalar> {
         preconditionFailure("\(type(of: self)) must override update(_:value:gradient:)")
     }
 
-    /// Named per-parameter state (`"exp_avg"`, `"momentum_buffer"`…), for the monitor;
-    /// nil where a parameter has none yet.
+    /// Named per-parameter state (`"exp_avg"`, `"momentum_buffer"`…), for the monitor and
+    /// checkpoints; nil where a parameter has none yet.
     open var state: [String: [Tensor<Scalar>?]] { [:] }
+
+    /// Sets the step counters and every buffer from a checkpoint (`state` as `state` gave it),
+    /// so the next `step()` is the one an uninterrupted run would take. Nothing changes unless
+    /// every buffer fits its parameter.
+    public final func restore(state: [String: [Tensor<Scalar>?]], stepCount: Int, parameterSteps: [Int]) throws(OptimizerStateError) {
+        guard parameterSteps.count == parameters.count, stepCount >= 0, parameterSteps.allSatisfy({ $0 >= 0 }) else {
+            throw OptimizerStateError(message: "step counts for \(parameterSteps.count) parameters, the optimizer has \(parameters.count)")
+        }
+        for (name, buffers) in state {
+            guard self.state[name] != nil else { throw OptimizerStateError(message: "unknown optimizer state \"\(name)\"") }
+            guard buffers.count == parameters.count else {
+                throw OptimizerStateError(message: "\(name): \(buffers.count) buffers for \(parameters.count) parameters")
+            }
+            for (buffer, parameter) in zip(buffers, parameters) where buffer != nil && buffer!.shape != parameter.shape {
+                throw OptimizerStateError(message: "\(name): a buffer of shape \(buffer!.shape) for a parameter of shape \(parameter.shape)")
+            }
+        }
+        self.stepCount = stepCount
+        self.parameterSteps = parameterSteps
+        restoreBuffers(state)
+    }
+
+    /// Sets the subclass's buffers from `state` (already checked against the parameters).
+    open func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {}
+}
+
+/// Why a checkpoint's optimizer state does not fit the optimizer.
+public struct OptimizerStateError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
 }
 
 /// Per-parameter buffers created on first use, each shaped like its parameter.
@@ -71,6 +101,12 @@ struct StateBuffers<Scalar: TensorScalar> {
     /// Like `with`, but passes nil (and creates nothing) when `needed` is false.
     mutating func with<R>(_ index: Int, if needed: Bool, _ body: (UnsafeMutableBufferPointer<Scalar>?) -> R) -> R {
         needed ? with(index) { body($0) } : body(nil)
+    }
+
+    /// Replaces the buffers with `tensors` (nil entries: not created yet); absent: unchanged.
+    mutating func load(_ tensors: [Tensor<Scalar>?]?) {
+        guard let tensors else { return }
+        buffers = tensors.map { $0?.scalars }
     }
 
     /// The buffers as tensors, for `Optimizer.state`.

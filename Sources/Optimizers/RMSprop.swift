@@ -65,6 +65,12 @@ public final class RMSprop<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
+    public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {
+        squareAverages.load(state["square_avg"])
+        gradientAverages.load(state["grad_avg"])
+        momentumBuffers.load(state["momentum_buffer"])
+    }
+
     public override var state: [String: [Tensor<Scalar>?]] {
         ["square_avg": squareAverages.tensors, "grad_avg": gradientAverages.tensors, "momentum_buffer": momentumBuffers.tensors]
     }

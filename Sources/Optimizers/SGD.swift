@@ -55,5 +55,9 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
+    public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {
+        momentumBuffers.load(state["momentum_buffer"])
+    }
+
     public override var state: [String: [Tensor<Scalar>?]] { ["momentum_buffer": momentumBuffers.tensors] }
 }

@@ -26,6 +26,11 @@ public enum HTMLReport {
             <h1>GradGuard report: \(e(report.name))</h1>
 
             """
+        if let status = run.status, status.state != .complete {
+            let how = status.state == .interrupted ? "was interrupted" : "did not finish (it was stopped without saving, or is still training)"
+            page += "<p class=\"unfinished\"><strong>Unfinished run:</strong> it \(how) at step \(status.checkpointStep ?? status.step) of \(status.totalSteps). "
+                + "The numbers below cover the steps before its last checkpoint. Continue it with <code>gradguard train --resume RUN_FOLDER</code>.</p>\n"
+        }
         page += section("summary", "Verdict", summary(run))
         page += section("findings", "Findings", findings(report))
         page += section("loss", "Loss curves", figure(ReportCharts.lossCurves(run.lossCurves, lossName: run.lossName),
@@ -54,6 +59,7 @@ public enum HTMLReport {
     }
 
     static let style = """
+        .unfinished{border:1px solid #e67e22;background:#fdf6ee;padding:8px 12px;border-radius:4px}
         body{margin:0;background:#f4f5f7;color:#1d1d1f;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
         main{max-width:1120px;margin:0 auto;padding:24px 28px 48px;background:#fff;min-height:100vh}
         h1{font-size:24px;margin:0 0 12px}h2{font-size:19px;margin:0 0 10px;border-bottom:1px solid #e3e3e3;padding-bottom:4px}

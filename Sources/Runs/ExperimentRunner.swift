@@ -1,3 +1,4 @@
+import Foundation
 import Diagnosis
 import Experiments
 import Layers
@@ -15,8 +16,12 @@ public enum ExperimentRunner {
 
     /// Runs `setup` to its end (a training error ends it early; what was recorded is kept).
     /// Histograms of weights, gradients and outputs are taken at `histogramSteps(totalSteps:)`.
+    /// With `persistence`, records and checkpoints go to its journal as training goes (at every
+    /// epoch's end, every `checkpointInterval` seconds and when `stopRequested` ends the run),
+    /// and a resumed run continues from its position.
     public static func run(
         _ setup: ExperimentSetup<Float>, monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(),
+        persistence: RunPersistence? = nil, stopRequested: (() -> Bool)? = nil,
         progress: ((TrainingProgress) -> Void)? = nil, epochEnd: ((EpochSummary) -> Void)? = nil
     ) -> MonitoredRun {
         var setup = setup
@@ -25,12 +30,32 @@ public enum ExperimentRunner {
         let monitor = GradientMonitor(model: setup.model, every: monitorEvery)
         monitor.histogramSteps = histogramSteps(totalSteps: setup.totalSteps)
         let trainer = setup.trainer
+        if let resumed = persistence?.resume { monitor.restore(records: resumed.records) }
         monitor.attach(to: trainer)
-        var epochToken: CallbackToken?
+        var epochToken: CallbackToken?, journalTokens: [CallbackToken] = []
+        trainer.stopRequested = stopRequested
         defer {
             // Leave the trainer as it came, so a setup can be run again.
             monitor.detach()
             if let epochToken { trainer.removeCallback(epochToken) }
+            journalTokens.forEach(trainer.removeCallback)
+            trainer.stopRequested = nil
+        }
+        var written = persistence?.resume?.records.count ?? 0, lastCheckpoint = Date()
+        let totalSteps = setup.totalSteps  // `setup` is in use (inout) while training runs
+        func checkpoint() {
+            guard let persistence else { return }
+            let records = monitor.records
+            persistence.journal.save(records: records[written...], checkpoint: TrainingCheckpoint(trainer: trainer, recordCount: records.count),
+                                     totalSteps: totalSteps)
+            written = records.count
+            lastCheckpoint = Date()
+        }
+        if let persistence {
+            journalTokens.append(trainer.onStep { _ in
+                if Date().timeIntervalSince(lastCheckpoint) >= persistence.checkpointInterval { checkpoint() }
+            })
+            journalTokens.append(trainer.onEpochEnd { _, _ in checkpoint() })
         }
         if let epochEnd {
             epochToken = trainer.onEpochEnd { [epochs = setup.epochs] epoch, history in
@@ -43,7 +68,8 @@ public enum ExperimentRunner {
         do {
             history = try trainer.train(
                 on: setup.data.train, epochs: setup.epochs, batchSize: setup.experiment.batchSize, using: &setup.shuffling,
-                maxSteps: setup.maxSteps, progress: progress)
+                maxSteps: setup.maxSteps, from: persistence?.resume?.position, progress: progress)
+            if history.interrupted { checkpoint() }
         } catch {
             history = error.history
             stopped = error.description

@@ -21,6 +21,21 @@ public struct MonitoredRun: Sendable {
 
     public var verdict: ProblemKind { Diagnoser.verdict(findings) }
 
+    /// True when a stop request (Ctrl-C) ended the run before its last step.
+    public var interrupted: Bool { history.interrupted }
+
+    public init(history: History, records: [StepRecord], final: FinalMetrics, findings: [Finding], decomposition: FactorDecomposition?,
+                stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>]) {
+        self.history = history
+        self.records = records
+        self.final = final
+        self.findings = findings
+        self.decomposition = decomposition
+        self.stoppedEarly = stoppedEarly
+        self.metricsJSONLines = metricsJSONLines
+        self.weights = weights
+    }
+
     /// A run that never trained (its data could not be used), with what was found instead.
     public static func untrained(findings: [Finding]) -> MonitoredRun {
         MonitoredRun(history: History(), records: [], final: FinalMetrics(loss: .nan, accuracy: nil, steps: 0), findings: findings,

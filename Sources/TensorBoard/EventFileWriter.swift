@@ -15,7 +15,12 @@ public final class EventFileWriter {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
         let name = "events.out.tfevents.\(Int(wallTime.timeIntervalSince1970)).\(host)"
-        records = try TFRecordWriter(path: URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+        var path = URL(fileURLWithPath: folder).appendingPathComponent(name).path, n = 1
+        while FileManager.default.fileExists(atPath: path) {  // a resumed run in the same second keeps the first file
+            path = URL(fileURLWithPath: folder).appendingPathComponent("\(name).\(n)").path
+            n += 1
+        }
+        records = try TFRecordWriter(path: path)
         var version = Tensorboard_Event()
         version.wallTime = wallTime.timeIntervalSince1970
         version.fileVersion = "brain.Event:2"
@@ -45,6 +50,9 @@ public final class EventFileWriter {
         entry.histo = proto
         try summary(entry, step: step, wallTime: wallTime)
     }
+
+    /// Flushes what was written to disk (TensorBoard then shows it).
+    public func flush() throws { try records.flush() }
 
     /// Flushes and closes the file.
     public func close() throws { try records.close() }

@@ -32,6 +32,9 @@ public final class TFRecordWriter {
     /// Appends one record.
     public func write(_ data: Data) throws { try handle.write(contentsOf: Self.frame(data)) }
 
+    /// Flushes to disk.
+    public func flush() throws { try handle.synchronize() }
+
     /// Flushes to disk and closes the file.
     public func close() throws {
         try handle.synchronize()

@@ -20,39 +20,77 @@ public enum TensorBoardExport {
         records: [StepRecord], history: History, test: (loss: Double, accuracy: Double?)? = nil,
         to folder: String, wallTime: Date = Date()
     ) throws -> String {
-        let writer = try EventFileWriter(folder: folder, wallTime: wallTime)
+        let stream = try TensorBoardStream(folder: folder, wallTime: wallTime)
+        try stream.append(records: records[...], history: history)
+        try stream.finish(test: test)
+        return stream.path
+    }
+}
+
+/// An event file written as a run goes: records and finished epochs are appended (and
+/// flushed) at each checkpoint, the test result at the end. Tags as `TensorBoardExport`.
+public final class TensorBoardStream {
+    private let writer: EventFileWriter
+    private let wallTime: Date?
+    private var epochsWritten = 0
+    private var lastStepOfEpoch: [Int: Int] = [:]
+    private var lastStep: Int?
+
+    /// The event file's path.
+    public var path: String { writer.path }
+
+    /// A new event file in `folder`; `wallTime` fixes every event's time (default: the time of writing).
+    public init(folder: String, wallTime: Date? = nil) throws {
+        writer = try EventFileWriter(folder: folder, wallTime: wallTime ?? Date())
+        self.wallTime = wallTime
+    }
+
+    /// Appends `records` and the epoch scalars of the epochs `history` finished since the last call.
+    /// For a resumed run, `skipEpochs` is how many epochs an earlier file already holds.
+    public func append(records: ArraySlice<StepRecord>, history: History, skipEpochs: Int? = nil) throws {
+        if let skipEpochs { epochsWritten = Swift.max(epochsWritten, skipEpochs) }
+        let time = wallTime ?? Date()
         for record in records {
             let step = record.step
-            try writer.scalar("loss/train_batch", record.loss, step: step, wallTime: wallTime)
-            try writer.scalar("learning_rate", record.learningRate, step: step, wallTime: wallTime)
-            try writer.scalar("gradient_norm/total", record.totalGradNorm, step: step, wallTime: wallTime)
+            lastStepOfEpoch[record.epoch] = step
+            lastStep = step
+            try writer.scalar("loss/train_batch", record.loss, step: step, wallTime: time)
+            try writer.scalar("learning_rate", record.learningRate, step: step, wallTime: time)
+            try writer.scalar("gradient_norm/total", record.totalGradNorm, step: step, wallTime: time)
             for layer in record.layers {
-                let suffix = layerTag(layer.path)
+                let suffix = TensorBoardExport.layerTag(layer.path)
                 if layer.weightNorm != nil {
                     for q in MonitoredQuantity.perLayer {
                         guard let tag = q.tensorBoardTag, let v = q.value(layer) else { continue }
-                        try writer.scalar("\(tag)/\(suffix)", v, step: step, wallTime: wallTime)
+                        try writer.scalar("\(tag)/\(suffix)", v, step: step, wallTime: time)
                     }
                 }
                 if let h = layer.histograms {
-                    if let w = h.weights { try writer.histogram("weights/\(suffix)", w, step: step, wallTime: wallTime) }
-                    if let g = h.gradients { try writer.histogram("gradients/\(suffix)", g, step: step, wallTime: wallTime) }
-                    try writer.histogram("activations/\(suffix)", h.activations, step: step, wallTime: wallTime)
+                    if let w = h.weights { try writer.histogram("weights/\(suffix)", w, step: step, wallTime: time) }
+                    if let g = h.gradients { try writer.histogram("gradients/\(suffix)", g, step: step, wallTime: time) }
+                    try writer.histogram("activations/\(suffix)", h.activations, step: step, wallTime: time)
                 }
             }
         }
-        for (epoch, loss) in history.epochLosses.enumerated() {
-            guard let step = records.last(where: { $0.epoch == epoch })?.step else { continue }
-            try writer.scalar("loss/train_epoch", loss, step: step, wallTime: wallTime)
+        while epochsWritten < history.epochLosses.count {
+            let epoch = epochsWritten
+            epochsWritten += 1
+            guard let step = lastStepOfEpoch[epoch] else { continue }
+            try writer.scalar("loss/train_epoch", history.epochLosses[epoch], step: step, wallTime: time)
             if epoch < history.epochAccuracies.count {
-                try writer.scalar("accuracy/train", history.epochAccuracies[epoch], step: step, wallTime: wallTime)
+                try writer.scalar("accuracy/train", history.epochAccuracies[epoch], step: step, wallTime: time)
             }
         }
-        if let test, let last = records.last?.step {
-            try writer.scalar("loss/test", test.loss, step: last, wallTime: wallTime)
-            if let accuracy = test.accuracy { try writer.scalar("accuracy/test", accuracy, step: last, wallTime: wallTime) }
+        try writer.flush()
+    }
+
+    /// Writes the test result at the last step, and closes the file.
+    public func finish(test: (loss: Double, accuracy: Double?)?) throws {
+        if let test, let lastStep {
+            let time = wallTime ?? Date()
+            try writer.scalar("loss/test", test.loss, step: lastStep, wallTime: time)
+            if let accuracy = test.accuracy { try writer.scalar("accuracy/test", accuracy, step: lastStep, wallTime: time) }
         }
         try writer.close()
-        return writer.path
     }
 }

@@ -1,5 +1,5 @@
 /// What a training run recorded.
-public struct History: Sendable, Equatable {
+public struct History: Sendable, Equatable, Codable {
     /// The data loss of every step (without the L2 term), in order.
     public internal(set) var stepLosses: [Double] = []
     /// The mean data loss of each epoch's steps.
@@ -10,6 +10,8 @@ public struct History: Sendable, Equatable {
     public internal(set) var learningRates: [Double] = []
     /// Steps skipped because the gradient norm was not finite.
     public internal(set) var skippedSteps = 0
+    /// True when a stop request (Ctrl-C, `Trainer.stopRequested`) ended the run before its last step.
+    public internal(set) var interrupted = false
 
     public init() {}
 

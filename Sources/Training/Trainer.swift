@@ -98,27 +98,47 @@ public final class Trainer<Scalar: TensorScalar> {
         self.named = model.namedParameters()
     }
 
+    /// Asked after every step; returning true ends the run there (Ctrl-C). Default: never.
+    public var stopRequested: (() -> Bool)?
+    /// The position after the last step taken, updated as training goes (a checkpoint reads it).
+    public private(set) var position = TrainingPosition(shuffling: RandomGenerator(seed: 0))
+
     /// Trains for `epochs` epochs of `data` in batches of `batchSize`, shuffled by `rng`,
-    /// stopping early after `maxSteps` optimizer steps when given (the last epoch may be partial).
+    /// stopping early after `maxSteps` optimizer steps when given (the last epoch may be partial)
+    /// or when `stopRequested` says so (`History.interrupted`).
+    /// - Parameter start: continue from this position (a checkpoint's) instead of the beginning;
+    ///   the model and optimizer must hold that position's state. `rng` is then ignored and the
+    ///   schedule is replayed over the recorded epochs.
     /// - Throws: `TrainingError` (with the history so far) when the clipper's `error` policy
     ///   meets a non-finite gradient.
     public func train(
         on data: some Dataset<Scalar>, epochs: Int, batchSize: Int, using rng: inout RandomGenerator,
-        maxSteps: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil
+        maxSteps: Int? = nil, from start: TrainingPosition? = nil, progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> History {
         precondition(epochs >= 0 && batchSize > 0, "Trainer: epochs must be ≥ 0 and batch size > 0")
         precondition(maxSteps == nil || maxSteps! >= 0, "Trainer: maxSteps must be ≥ 0")
-        var history = History()
         let totalSteps = Swift.min(epochs * data.batchCount(batchSize: batchSize), maxSteps ?? .max)
-        var step = 0
+        if let start {
+            position = start
+            position.history.interrupted = false
+            rng = start.epochShuffle
+            if schedule != nil { for loss in start.history.epochLosses { _ = schedule!.step(metric: loss) } }
+            if start.batchInEpoch > 0, let rate = start.history.learningRates.last { optimizer.learningRate = rate }
+        } else {
+            position = TrainingPosition(shuffling: rng)
+        }
         model.train()
-        for epoch in 0..<epochs where step < totalSteps {
-            if let schedule { optimizer.learningRate = schedule.learningRate }
-            history.learningRates.append(optimizer.learningRate)
-            var lossSum = 0.0, correct = 0, seen = 0
-            let stepsBefore = history.stepLosses.count
+        while position.epoch < epochs && position.step < totalSteps {
+            let epoch = position.epoch
+            if position.batchInEpoch == 0 {
+                if let schedule { optimizer.learningRate = schedule.learningRate }
+                position.history.learningRates.append(optimizer.learningRate)
+                position.epochShuffle = rng
+            }
+            rng = position.epochShuffle
             let batches = data.epoch(batchSize: batchSize, using: &rng)
-            for batch in batches where step < totalSteps {
+            for batch in batches.dropFirst(position.batchInEpoch) where position.step < totalSteps {
+                let step = position.step
                 optimizer.zeroGrad()
                 let output = model(Variable(batch.inputs))
                 let dataLoss = loss(output, batch.targets)
@@ -126,29 +146,38 @@ public final class Trainer<Scalar: TensorScalar> {
                 objective.backward()
                 let outcome: ClipOutcome
                 do { outcome = try clipper.clip(named) } catch {
-                    throw TrainingError(step: step, reason: error.description, history: history)
+                    throw TrainingError(step: step, reason: error.description, history: position.history)
                 }
-                if outcome.shouldStep { optimizer.step() } else { history.skippedSteps += 1 }
+                if outcome.shouldStep { optimizer.step() } else { position.history.skippedSteps += 1 }
                 let lossValue = Double(dataLoss.value.scalar)
-                history.stepLosses.append(lossValue)
-                lossSum += lossValue
+                position.history.stepLosses.append(lossValue)
+                position.epochLossSum += lossValue
                 if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) {
-                    correct += hits
-                    seen += batch.count
+                    position.epochCorrect += hits
+                    position.epochSeen += batch.count
                 }
+                position.step += 1
+                position.batchInEpoch += 1
                 let context = StepContext(step: step, epoch: epoch, loss: lossValue, output: output.value, batch: batch,
                                           clip: outcome, learningRate: optimizer.learningRate)
                 for callback in stepCallbacks { callback.call(context) }
-                step += 1
-                progress?(TrainingProgress(step: step, totalSteps: totalSteps, epoch: epoch + 1, epochs: epochs, loss: lossValue))
+                progress?(TrainingProgress(step: position.step, totalSteps: totalSteps, epoch: epoch + 1, epochs: epochs, loss: lossValue))
+                if stopRequested?() == true, position.step < totalSteps {
+                    position.history.interrupted = true
+                    return position.history
+                }
             }
-            let epochLoss = lossSum / Double(Swift.max(history.stepLosses.count - stepsBefore, 1))
-            history.epochLosses.append(epochLoss)
-            if seen > 0 { history.epochAccuracies.append(Double(correct) / Double(seen)) }
-            for callback in epochCallbacks { callback.call(epoch, history) }
+            let epochLoss = position.epochLossSum / Double(Swift.max(position.batchInEpoch, 1))
+            position.history.epochLosses.append(epochLoss)
+            if position.epochSeen > 0 { position.history.epochAccuracies.append(Double(position.epochCorrect) / Double(position.epochSeen)) }
+            position.epoch += 1
+            position.batchInEpoch = 0
+            (position.epochLossSum, position.epochCorrect, position.epochSeen) = (0, 0, 0)
+            position.epochShuffle = rng
+            for callback in epochCallbacks { callback.call(epoch, position.history) }
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }
         }
-        return history
+        return position.history
     }
 
     /// The model's mean loss (data loss, no L2 term) and, for classification, accuracy over

@@ -27,7 +27,8 @@ final class RunFolderTests: XCTestCase {
         let experiment = try Experiment.parse(Data(text.utf8), file: "short.json")
         let outcome = try Doctor(budget: .infinity).examine(experiment)  // independent of the machine's speed
         let root = try ExternalTool.temporaryFolder()
-        let folder = try RunFolder(root: root, name: experiment.name)
+        let folder = try RunFolder(root: root, name: experiment.name, status: RunStatus(
+            command: "doctor", experimentFolder: root, experimentFile: "short.json", monitorEvery: 1, tensorboard: true, totalSteps: 60))
         try folder.save(experimentText: Data(text.utf8), report: outcome.report, original: outcome.original, repairs: outcome.repairs, tensorboard: true)
         let session = Session(folder: folder.path, report: outcome.report, original: outcome.original, repairs: outcome.repairs)
         saved = session
@@ -49,7 +50,7 @@ final class RunFolderTests: XCTestCase {
         XCTAssertFalse(s.report.repairs.isEmpty)
         let names = try FileManager.default.contentsOfDirectory(atPath: s.folder)
         let best = try XCTUnwrap(s.report.bestRemedy, "the short vanishing example has a confirmed fix")
-        XCTAssertEqual(Set(names), ["experiment.json", "metrics.jsonl", "metrics.csv", "loss_curves.csv", "weights.safetensors",
+        XCTAssertEqual(Set(names), ["experiment.json", "status.json", "metrics.jsonl", "metrics.csv", "loss_curves.csv", "weights.safetensors",
                                     "doctor.json", "report.html", "tensorboard", "fix_metrics.jsonl"])
         // The fix's records are the recommended remedy's run, and the report draws its gradient flow.
         let fixRun = try XCTUnwrap(s.report.repairs.firstIndex { $0.remedy == best }.map { s.repairs[$0] })
@@ -99,6 +100,16 @@ final class RunFolderTests: XCTestCase {
         XCTAssertTrue(rebuilt == saved, "the rebuilt page differs from the saved one at character \(zip(rebuilt, saved).prefix { $0 == $1 }.count)")
     }
 
+    func testStatusSaysCompleteAndTheReportKnowsIt() throws {
+        let s = try Self.session()
+        let status = try RunFolder(existing: s.folder).status
+        XCTAssertEqual(status.state, .complete)
+        XCTAssertEqual(status.command, "doctor")
+        XCTAssertEqual(status.step, s.original.final.steps)
+        XCTAssertFalse(try RunArtifacts.load(folder: s.folder).isUnfinished)
+        XCTAssertFalse(try file("report.html").contains("Unfinished run"))
+    }
+
     func testMetricsCSVHasOneRowPerStepAndLayer() throws {
         let s = try Self.session()
         let lines = try file("metrics.csv").split(separator: "\n")
@@ -116,10 +127,13 @@ final class RunFolderTests: XCTestCase {
 
     func testMissingOrBrokenFolderIsAClearError() throws {
         XCTAssertThrowsError(try RunArtifacts.load(folder: "/nonexistent/run")) {
-            XCTAssertEqual("\($0)", "/nonexistent/run/doctor.json: no such file (is /nonexistent/run a GradGuard run folder?)")
+            XCTAssertEqual("\($0)", "/nonexistent/run: no such folder")
         }
         let folder = try ExternalTool.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertThrowsError(try RunArtifacts.load(folder: folder)) {
+            XCTAssertEqual("\($0)", "\(folder)/experiment.json: no such file (is \(folder) a GradGuard run folder?)")
+        }
         for name in ["doctor.json", "metrics.jsonl", "loss_curves.csv", "experiment.json"] {
             try FileManager.default.copyItem(atPath: try Self.session().folder + "/" + name, toPath: folder + "/" + name)
         }
