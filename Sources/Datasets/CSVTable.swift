@@ -17,7 +17,13 @@ public enum CSVTable {
     public static func read<Scalar: TensorScalar>(
         path: String, target: Column, classification: Bool, as _: Scalar.Type = Scalar.self
     ) throws(DataFormatError) -> (data: InMemoryDataset<Scalar>, classNames: [String]) {
-        let text = try FileInput.text(path)
+        try parse(try FileInput.text(path), source: path, target: target, classification: classification)
+    }
+
+    /// Parses CSV `text` as `read` does; `source` names it in errors.
+    public static func parse<Scalar: TensorScalar>(
+        _ text: String, source path: String, target: Column, classification: Bool, as _: Scalar.Type = Scalar.self
+    ) throws(DataFormatError) -> (data: InMemoryDataset<Scalar>, classNames: [String]) {
         let lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
         guard let headerLine = lines.first else { throw DataFormatError(source: path, reason: "empty file") }
         let header = fields(headerLine)

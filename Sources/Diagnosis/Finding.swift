@@ -1,7 +1,7 @@
 import Foundation
 import Monitor
 
-/// A problem kind, with the names of the `doctor --json` document (EXPERIMENT-SPEC).
+/// A problem kind, with the names of the `doctor --json` document (docs/experiment-format.md).
 public enum ProblemKind: String, Codable, Sendable, CaseIterable {
     case vanishingGradient = "vanishing_gradient"
     case explodingGradient = "exploding_gradient"

@@ -3,7 +3,7 @@ import Monitor
 import Foundation
 import Runs
 
-/// The `doctor --json` document (EXPERIMENT-SPEC.md): name, verdict, problems, final, repairs —
+/// The `doctor --json` document (docs/experiment-format.md): name, verdict, problems, final, repairs —
 /// plus GradGuard's `explanation` (the factor decomposition) and `best_remedy`.
 public struct DoctorReport: Codable, Sendable {
     public struct Problem: Codable, Sendable, Equatable {

@@ -2,7 +2,7 @@ import Datasets
 import Optimizers
 import TensorCore
 
-/// The `data` object of an experiment file (see EXPERIMENT-SPEC.md, "Data").
+/// The `data` object of an experiment file (docs/experiment-format.md, "Data").
 public struct DataSpec: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case digits

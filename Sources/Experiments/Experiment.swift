@@ -3,7 +3,7 @@ import Losses
 import Optimizers
 import TensorCore
 
-/// One experiment file (EXPERIMENT-SPEC.md, version 1): data, model, loss, optimizer, clipping,
+/// One experiment file (docs/experiment-format.md, version 1): data, model, loss, optimizer, clipping,
 /// L2, schedule and training length. `Experiment.load(path:)` reads and checks one.
 public struct Experiment: Sendable, Equatable {
     /// How long to train.

@@ -12,10 +12,10 @@ struct DoctorCommand: ParsableCommand {
             initialisation on the embedded digits data, whose gradient vanishes. Every remedy \
             that fits the main problem is retrained with the same seed, data and step budget, then, while none fixes it and the --budget lasts, each at a \
             learning rate picked by a range test and in pairs; a fix is confirmed on a second seed. \
-            --json prints the document of EXPERIMENT-SPEC.md instead of the summary.
+            --json prints the document of docs/experiment-format.md instead of the summary.
             """)
 
-    @Argument(help: "The experiment file (JSON, see EXPERIMENT-SPEC.md); default: the built-in example.") var file: String?
+    @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); default: the built-in example.") var file: String?
     @Flag(help: "Print the doctor document as JSON on standard output.") var json = false
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
     @Flag(help: "Do not write a run folder.") var noSave = false

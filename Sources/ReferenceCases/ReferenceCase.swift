@@ -111,6 +111,12 @@ public struct ReferenceCase: Decodable, Sendable {
         do { data = try FileInput.bytes(url.path) } catch {
             throw .unreadable(file: url.path, reason: error.reason)
         }
+        return try decode(data, file: url.lastPathComponent)
+    }
+
+    /// Parses and checks the bytes of a case file; `file` names it in errors.
+    public static func decode(_ data: Data, file: String) throws(ReferenceCaseError) -> ReferenceCase {
+        let url = URL(fileURLWithPath: file)
         do {
             try StrictJSON.validate(data, source: url.lastPathComponent)
             let decoded = try JSONDecoder().decode(ReferenceCase.self, from: data)

@@ -37,9 +37,14 @@ public struct RunArtifacts: Sendable {
 
     /// The monitor records of a JSON Lines file (`metrics.jsonl`); a bad line is an error naming it.
     public static func records(_ path: String) throws(DataFormatError) -> [StepRecord] {
+        try records(text: try FileInput.text(path), source: path)
+    }
+
+    /// The monitor records in JSON Lines `text`; `source` names it in errors.
+    public static func records(text: String, source path: String) throws(DataFormatError) -> [StepRecord] {
         let decoder = JSONDecoder.gradGuard()
         var records: [StepRecord] = []
-        for (i, line) in try FileInput.text(path).split(whereSeparator: \.isNewline).enumerated() {
+        for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
             do { records.append(try decoder.decode(StepRecord.self, from: Data(line.utf8))) } catch {
                 throw DataFormatError(source: path, reason: "line \(i + 1): not a step record: \(error)")
             }

@@ -67,10 +67,7 @@ public final class RunFolder: RunJournal {
         guard FileManager.default.fileExists(atPath: statusPath) else {
             throw DataFormatError(source: path, reason: "has no \(Self.statusFile) (not a run folder, or one written before GradGuard kept status)")
         }
-        let text = try FileInput.bytes(statusPath)
-        do { status = try RunStatus.decoder.decode(RunStatus.self, from: text) } catch {
-            throw DataFormatError(source: URL(fileURLWithPath: path).appendingPathComponent(Self.statusFile).path, reason: "not a run status: \(error)")
-        }
+        status = try RunStatus.decode(try FileInput.bytes(statusPath), source: statusPath)
         self.path = path
     }
 
@@ -278,6 +275,14 @@ public struct RunStatus: Codable, Sendable, Equatable {
         let encoder = JSONEncoder.gradGuard(pretty: true)
         encoder.dateEncodingStrategy = .iso8601
         return encoder
+    }
+
+    /// Reads `status.json` bytes; `source` names them in errors.
+    public static func decode(_ data: Data, source: String) throws(DataFormatError) -> RunStatus {
+        try StrictJSON.validate(data, source: source)
+        do { return try decoder.decode(RunStatus.self, from: data) } catch {
+            throw DataFormatError(source: source, reason: "not a run status: \(error)")
+        }
     }
 
     static var decoder: JSONDecoder {

@@ -75,7 +75,12 @@ public struct TrainingCheckpoint {
 
     /// Reads a checkpoint file; anything missing or malformed is an error naming `path`.
     public static func read(path: String) throws(DataFormatError) -> TrainingCheckpoint {
-        let file = try SafetensorsFile.read(path: path)
+        try decode(try FileInput.bytes(path), source: path)
+    }
+
+    /// Parses checkpoint bytes; `path` names them in errors.
+    public static func decode(_ data: Data, source path: String) throws(DataFormatError) -> TrainingCheckpoint {
+        let file = try SafetensorsFile.decode(data, source: path)
         guard let json = file.metadata[metadataKey] else {
             throw DataFormatError(source: path, reason: "not a GradGuard checkpoint (no \(metadataKey) metadata)")
         }
