@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 seconds=${1:-60}; shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(json experiment npy idx csv safetensors reference run-folder)
-swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library 2>&1 | tail -1
+[ -n "${FUZZ_NO_BUILD:-}" ] || swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library 2>&1 | tail -1
 binary=$(swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --show-bin-path)/gradguard-fuzz
 mkdir -p crashes
 for t in "${targets[@]}"; do

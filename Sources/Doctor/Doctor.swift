@@ -40,6 +40,10 @@ public struct Doctor: Sendable {
     /// model. Default: none.
     public var initialWeights: (source: String, tensors: [String: Tensor<Double>])?
 
+    /// Asked after every training step; true ends the session: the current run stops, no
+    /// further candidate is tried, and the report covers what was done (`interrupted`).
+    public var stopRequested: (@Sendable () -> Bool)?
+
     public init(monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(), budget: Double = 30) {
         self.monitorEvery = monitorEvery
         self.diagnoser = diagnoser
@@ -70,16 +74,21 @@ public struct Doctor: Sendable {
         let originalSeconds = Date().timeIntervalSince(originalStart)
         let baseline = Baseline(data: setup.data, loss: setup.loss)
         var search = RepairSearch(experiment: experiment, original: original, baseline: baseline, criterion: criterion)
-        let within = { Date().timeIntervalSince(start) < budget }
+        let stopped = { stopRequested?() ?? false }
+        let within = { !stopped() && Date().timeIntervalSince(start) < budget }
         let attempt = { (remedies: [String], changed: Experiment, changes: [String: String]) in
-            guard !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.reusableData(for: changed)) else { return }
-            search.record(remedies: remedies, experiment: changed, changes: changes, result: run(remedies.joined(separator: "+"), candidate, events))
+            guard !stopped(), !search.tried(changed), let candidate = try? ExperimentSetup(changed, data: setup.reusableData(for: changed)) else { return }
+            let result = run(remedies.joined(separator: "+"), candidate, events)
+            guard !result.interrupted else { return }  // a cut-short run is no evidence either way
+            search.record(remedies: remedies, experiment: changed, changes: changes, result: result)
         }
         let rerun = { (changed: Experiment) -> (MonitoredRun, Baseline?)? in
-            guard let other = try? ExperimentSetup<Float>(changed.withSeed(changed.seed &+ 1)) else { return nil }
-            return (run("confirm on seed \(changed.seed &+ 1)", other, events), Baseline(data: other.data, loss: other.loss))
+            guard !stopped(), let other = try? ExperimentSetup<Float>(changed.withSeed(changed.seed &+ 1)) else { return nil }
+            let result = run("confirm on seed \(changed.seed &+ 1)", other, events)
+            return result.interrupted ? nil : (result, Baseline(data: other.data, loss: other.loss))
         }
-        let singles = Remedy.candidates(for: original.findings.first, driver: original.decomposition?.driver).compactMap { r in r.apply(to: experiment).map { (r, $0) } }
+        let singles = original.interrupted ? [] : Remedy.candidates(for: original.findings.first, driver: original.decomposition?.driver)
+            .compactMap { r in r.apply(to: experiment).map { (r, $0) } }
         for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
         search.confirmNew(rerun)
         if !singles.isEmpty && !search.anyConfirmed {
@@ -148,7 +157,8 @@ public struct Doctor: Sendable {
             var e = candidate.experiment
             e.length = .steps(short)
             guard let s = try? ExperimentSetup<Float>(e, data: setup.reusableData(for: e)) else { continue }
-            scored.append((candidate, run(candidate.names.joined(separator: "+") + " (a third of the steps)", s, events).final))
+            let result = run(candidate.names.joined(separator: "+") + " (a third of the steps)", s, events)
+            if !result.interrupted { scored.append((candidate, result.final)) }
         }
         return scored.sorted { FixCriterion.better($0.final, than: $1.final) }.prefix((candidates.count + 2) / 3).map(\.candidate)
     }
@@ -166,7 +176,7 @@ public struct Doctor: Sendable {
 
     private func run(_ label: String, _ setup: ExperimentSetup<Float>, _ events: ((Event) -> Void)?) -> MonitoredRun {
         events?(.runStarted(label: label, totalSteps: setup.totalSteps))
-        let result = ExperimentRunner.run(setup, monitorEvery: monitorEvery, diagnoser: diagnoser,
+        let result = ExperimentRunner.run(setup, monitorEvery: monitorEvery, diagnoser: diagnoser, stopRequested: stopRequested,
                                           progress: events.map { handler in { handler(.progress($0)) } })
         events?(.runFinished(label: label, result: result))
         return result

@@ -50,6 +50,9 @@ public struct DoctorReport: Codable, Sendable {
     public var baseline: Baseline?
     /// For a `non_finite` problem: where the NaN/∞ came from (data, loss or training).
     public var cause: NonFiniteCause?
+    /// True when Ctrl-C stopped the session: the original run and the search are partial
+    /// (absent otherwise).
+    public var interrupted: Bool?
 
     /// The document as JSON (snake_case keys; NaN and ±∞ as strings).
     public func json() throws -> String {
@@ -70,5 +73,6 @@ public struct DoctorReport: Codable, Sendable {
         bestRemedy = repairs.filter { $0.fixed && $0.confirmed != false }.max { FixCriterion.better($1.final, than: $0.final) }?.remedy
         self.baseline = baseline
         self.cause = cause
+        interrupted = run.interrupted ? true : nil
     }
 }

@@ -37,6 +37,9 @@ struct DoctorCommand: ParsableCommand {
             print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")")
         }
         var doctor = Doctor(monitorEvery: monitorEvery, budget: budget)
+        let stop = StopSignal(message: "stopping after this step; the run folder will hold what was found (Ctrl-C again to quit at once)…")
+        defer { stop.remove() }
+        doctor.stopRequested = { stop.isRequested }
         if let weights {
             do { doctor.initialWeights = (weights, try SafetensorsFile.read(path: weights).tensors(as: Double.self)) } catch {
                 throw CLIError("\(error)")
@@ -60,7 +63,8 @@ struct DoctorCommand: ParsableCommand {
                 }
             }
         } catch { throw CLIError("\(error)") }
-        let report = outcome.report
+        var report = outcome.report
+        if stop.isRequested { report.interrupted = true }
         var folderPath: String?
         if !noSave {
             do {
@@ -70,7 +74,7 @@ struct DoctorCommand: ParsableCommand {
                 let folder = try RunFolder(root: runs, name: experiment.name, status: status)
                 folderPath = folder.path
                 try folder.save(experimentText: text, report: report, original: outcome.original, repairs: outcome.repairs,
-                                tensorboard: tensorboard)
+                                tensorboard: tensorboard, interrupted: stop.isRequested)
             } catch {
                 log("warning: could not write all of the run folder under \(runs): \(error)")
             }
@@ -79,6 +83,10 @@ struct DoctorCommand: ParsableCommand {
             print(try report.json())
         } else {
             print(DoctorSummary.render(report, seconds: Date().timeIntervalSince(start), folder: folderPath))
+        }
+        if stop.isRequested {
+            log("interrupted: the diagnosis and repairs above cover what ran before Ctrl-C\(folderPath.map { "; saved in \($0)/" } ?? "")")
+            throw ExitCode(130)
         }
     }
 }

@@ -47,9 +47,16 @@ public final class RunFolder: RunJournal {
             candidate = URL(fileURLWithPath: root).appendingPathComponent("\(safe)-\(formatter.string(from: date))-\(n)").path
             n += 1
         }
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), !isFolder.boolValue {
-            throw DataFormatError(source: root, reason: "is a file; the run folder needs a folder of that name (choose another with --runs)")
+        // The nearest existing folder on the path says what stands in the way.
+        var ancestor = URL(fileURLWithPath: root).standardizedFileURL, isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder), ancestor.path != "/" {
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        guard isFolder.boolValue else {
+            throw DataFormatError(source: ancestor.path, reason: "is a file; the run folder needs a folder there (choose another with --runs)")
+        }
+        guard FileManager.default.isWritableFile(atPath: ancestor.path) else {
+            throw DataFormatError(source: ancestor.path, reason: "cannot create the run folder here (permission denied; choose another with --runs)")
         }
         do { try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true) } catch {
             throw DataFormatError(source: candidate, reason: "cannot create the run folder (\(Self.reason(error)))")
@@ -177,8 +184,9 @@ public final class RunFolder: RunJournal {
     /// remedy's run (in the order of `report.repairs`). The numbers come first and the report
     /// last, so a failure late on loses no result; `status.json` says complete (or interrupted)
     /// only once everything is written.
+    /// `interrupted` (default: whether the original run was) marks the session as cut short.
     public func save(experimentText: Data, report: DoctorReport, original: MonitoredRun, repairs: [MonitoredRun] = [],
-                     tensorboard: Bool = false) throws(DataFormatError) {
+                     tensorboard: Bool = false, interrupted: Bool? = nil) throws(DataFormatError) {
         precondition(repairs.count == report.repairs.count, "RunFolder.save: \(repairs.count) runs for \(report.repairs.count) repairs")
         try write("experiment.json", experimentText)
         try write(Self.metricsFile, Data(original.metricsJSONLines.utf8))
@@ -211,7 +219,7 @@ public final class RunFolder: RunJournal {
         let artifacts = RunArtifacts(report: report, records: original.records, lossCurves: curves,
                                      experimentText: String(decoding: experimentText, as: UTF8.self), fixRecords: fix?.records)
         try write("report.html", Data(HTMLReport.html(artifacts).utf8))
-        status.state = original.interrupted ? .interrupted : .complete
+        status.state = (interrupted ?? original.interrupted) ? .interrupted : .complete
         status.step = original.final.steps
         try writeStatus()
     }

@@ -20,3 +20,20 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
     }
     return 0
 }
+
+/// libFuzzer's driver, called from the executable's entry point below.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+/// SwiftPM links an executable's `main` to `MODULE_main`; under `-parse-as-library` it is this,
+/// which hands the command line to libFuzzer.
+@_cdecl("gradguard_fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { bytes, size in
+        guard let bytes else { return fuzz(UnsafePointer(bitPattern: 1)!, 0) }
+        return fuzz(bytes, size)
+    }
+}
