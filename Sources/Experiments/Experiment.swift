@@ -89,11 +89,11 @@ extension Experiment: Decodable {
         clip = try c.optional("clip")
         l2 = try c.number("l2", default: 0, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0")
         schedule = try c.optional("schedule")
-        batchSize = try c.positive("batch_size", default: 32)
+        batchSize = try c.positive("batch_size", default: 32, maximum: SizeLimits.batchSize)
         switch (try c.optional("epochs", Int.self), try c.optional("steps", Int.self)) {
         case (.some, .some): throw c.fail("steps", "give epochs or steps, not both")
-        case (_, .some): length = .steps(try c.positive("steps"))
-        default: length = .epochs(try c.positive("epochs", default: 10))
+        case (_, .some): length = .steps(try c.positive("steps", maximum: SizeLimits.steps))
+        default: length = .epochs(try c.positive("epochs", default: 10, maximum: SizeLimits.epochs))
         }
         self.folder = folder
         self.file = file

@@ -66,10 +66,11 @@ extension KeyedDecodingContainer where Key == SpecKey {
         return try decode(T.self, forKey: SpecKey(name))  // throws: missing or null
     }
 
-    /// A positive integer at `name` (or `fallback` when absent).
-    func positive(_ name: String, default fallback: Int? = nil) throws -> Int {
+    /// A positive integer at `name` (or `fallback` when absent), at most `maximum`.
+    func positive(_ name: String, default fallback: Int? = nil, maximum: Int = .max) throws -> Int {
         guard let v = try optional(name, Int.self) ?? fallback else { return try required(name, Int.self) }
         guard v > 0 else { throw fail(name, "expected a positive integer, got \(v)") }
+        guard v <= maximum else { throw fail(name, "\(v) is beyond the limit of \(maximum)") }
         return v
     }
 

@@ -12,6 +12,11 @@ public enum SizeLimits {
     public static let dataValues = 500_000_000
     /// Classes in a classification data set.
     public static let classes = 100_000
+    /// Samples in one batch.
+    public static let batchSize = 10_000_000
+    /// A run's length: epochs, or steps.
+    public static let epochs = 1_000_000
+    public static let steps = 1_000_000_000
 
     /// Why `count` parameters are too many (nil: they fit); `count` nil means it overflows `Int`.
     public static func parameterProblem(_ count: Int?) -> String? {

@@ -126,6 +126,9 @@ final class ExperimentBadInputTests: XCTestCase {
         assertError(#"{"data": {"kind": "teacher", "features": 1000000000}, "model": [{"type": "linear", "in": 64, "out": 10}]}"#, "data.features: 32000000000 values would need 128.0 GB")
         assertError(#"{"data": {"kind": "adding", "samples": 1000000000}, "model": [{"type": "lstm", "input": 2, "hidden": 8}]}"#, "data.samples: ")
         assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "lstm", "input": 2, "hidden": 1000000}]}"#, "model[0].hidden: ")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "epochs": 9223372036854775807}"#, "epochs: 9223372036854775807 is beyond the limit of 1000000")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "steps": 9223372036854775807}"#, "steps: 9223372036854775807 is beyond the limit")
+        assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "batch_size": 9223372036854775807}"#, "batch_size: 9223372036854775807 is beyond the limit")
         var huge = #"{"data": {"kind": "digits"}, "model": ["#
         huge += Array(repeating: #"{"type": "linear", "in": 4000, "out": 4000}"#, count: 8).joined(separator: ",") + "]}"
         assertError(huge, "model: 128032000 parameters would need 2.0 GB to train")
