@@ -87,3 +87,29 @@ final class UnlearnableDataTests: XCTestCase {
         XCTAssertNoThrow(try load("a,b,y\n" + rows.enumerated().map { $1 + "\($0)" }.joined(separator: "\n"), task: "regression"))
     }
 }
+
+/// A class label far beyond any class count is an error naming the key, not a trap or a model
+/// with 2⁶³ outputs.
+final class HugeLabelTests: XCTestCase {
+    func npy(_ descr: String, _ shape: String, _ payload: [UInt8]) -> Data {
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        let n = header.utf8.count
+        return Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(header.utf8) + payload)
+    }
+
+    func testLabelOfTwoToTheSixtyThreeIsAnError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gg-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = (0..<4).flatMap { i in withUnsafeBytes(of: Float(i).bitPattern.littleEndian) { Array($0) } }
+        try npy("<f4", "(4, 1)", x).write(to: dir.appendingPathComponent("x.npy"))
+        let labels: [Int64] = [0, 1, Int64.max, 1]
+        try npy("<i8", "(4,)", labels.flatMap { v in withUnsafeBytes(of: v.littleEndian) { Array($0) } }).write(to: dir.appendingPathComponent("y.npy"))
+        let json = #"{"data": {"kind": "npy", "x": "x.npy", "y": "y.npy"}, "model": [{"type": "linear", "in": 1, "out": 2}]}"#
+        XCTAssertThrowsError(try ExperimentSetup<Float>(try Experiment.parse(Data(json.utf8), file: "e.json", folder: dir.path))) {
+            XCTAssertTrue("\($0)".hasPrefix("e.json: data.y: class index 9.223372036854776e+18 is beyond the limit of 100000 classes"), "\($0)")
+        }
+    }
+}
