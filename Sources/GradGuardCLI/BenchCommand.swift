@@ -1,11 +1,16 @@
 import ArgumentParser
 import Benchmarks
+import GradGuard
 import Foundation
 
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
+
+    /// The CPU and BLAS kernel, printed before every figure: figures from different machines or
+    /// kernels are not comparable.
+    static func printMachine() { print("machine: \(BLASKernel.summary)") }
 
     struct MatmulCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,6 +26,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() {
+            BenchCommand.printMachine()
             let r = MatmulBenchmark.run(size: size, repeats: repeats)
             print(String(format: "matmul %dx%d Float: Tensor.matmul %.1f GFLOP/s, cblas_sgemm %.1f GFLOP/s, ratio %.3f",
                          r.size, r.size, r.tensorGFLOPS, r.directGFLOPS, r.ratio))
@@ -39,6 +45,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() {
+            BenchCommand.printMachine()
             let r = ElementwiseBenchmark.run(count: count)
             print("element-wise Float, \(r.count) elements (ns/element; ratio = hand-written / Tensor)")
             for row in r.rows {
@@ -61,6 +68,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
+            BenchCommand.printMachine()
             let ms = try Seed001Benchmark.run(steps: steps, repeats: repeats)
             print(String(format: "seed001 GradGuard: %.4f ms/step (%d steps, median of %d runs)", ms, steps, repeats))
         }
@@ -83,6 +91,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
+            BenchCommand.printMachine()
             let chosen = workloads.isEmpty ? RecurrentBenchmark.Workload.allCases : workloads.compactMap { .init(rawValue: $0) }
             for workload in chosen {
                 let ms = try RecurrentBenchmark.run(workload, steps: steps, repeats: repeats)
@@ -105,6 +114,7 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
+            BenchCommand.printMachine()
             let r = try MonitorBenchmark.run(steps: steps, repeats: repeats)
             print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (%d steps, median of %d runs)",
                          r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, steps, repeats))
@@ -121,6 +131,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Only the cases whose file name contains this text.") var filter: String?
 
         func run() throws {
+            BenchCommand.printMachine()
             let (outcomes, cases) = try DoctorBenchmark.run(folder: folder, budget: budget, filter: filter) { o in
                 let fix = o.label == "healthy" ? "" : "  fix: \(o.fixedBy ?? "none")"
                 print("\(o.correct ? "ok  " : "MISS") \(o.file): label \(o.label), verdict \(o.verdict)\(o.axis.map { " (\($0))" } ?? "")\(fix)"

@@ -11,12 +11,17 @@ struct GradGuardCommand: ParsableCommand {
     /// Standard output is line-buffered, so a piped log keeps up with training.
     static func main() {
         lineBufferStandardOutput()
+        BLASRestart.ifNeeded()
         main(nil)
     }
 }
 
 struct VersionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print GradGuard's version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print GradGuard's version, the CPU and the BLAS kernel in use.")
 
-    func run() { print("gradguard \(GradGuardInfo.version)") }
+    func run() {
+        print("gradguard \(GradGuardInfo.version)")
+        print("BLAS: \(BLASKernel.summary)")
+        if let note = BLASRestart.note { print("  \(note)") }
+    }
 }

@@ -38,3 +38,13 @@ double gg_distance_squared_f32(const float *a, const float *b, long n);
 /// kind 1, tanh: σ′ = 1 − y², flagged = saturated (|y| > 0.995);
 /// kind 2, ReLU: σ′ = 1 where y > 0, flagged = those active outputs.
 double gg_activation_stats_f32(const float *y, long n, int kind, long *flagged);
+
+/// The vector instruction set this CPU (and its OS) supports: 2 AVX-512 (F, DQ, VL),
+/// 1 AVX2 + FMA, 0 neither.
+int gg_cpu_isa_level(void);
+
+/// 1 on an AMD CPU.
+int gg_cpu_is_amd(void);
+
+/// 1 when the CPU has AVX-512 BF16 (Cooper Lake, Sapphire Rapids and later; Zen 4 and later).
+int gg_cpu_has_avx512_bf16(void);

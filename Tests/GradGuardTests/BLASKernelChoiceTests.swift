@@ -1,0 +1,52 @@
+import Foundation
+import XCTest
+
+/// Every OpenBLAS kernel gradguard may run on this CPU passes the PyTorch reference cases, and a
+/// fallback kernel is replaced by the CPU's own when gradguard starts.
+final class BLASKernelChoiceTests: XCTestCase {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ReferenceCasesTests/Fixtures").path
+
+    func gradguard(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gradguard").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testEveryKernelThisCPURunsPassesTheReferenceCases() throws {
+        let version = try gradguard(["version"], environment: [:]).output
+        var kernels = ["Prescott"]
+        if version.contains("AVX2") || version.contains("AVX-512") { kernels += ["Haswell"] }
+        if version.contains("AVX-512") { kernels += ["SkylakeX"] }
+        if version.contains("with BF16") { kernels += ["Cooperlake"] }
+        for kernel in kernels {
+            let environment = ["OPENBLAS_CORETYPE": kernel]
+            let shown = try gradguard(["version"], environment: environment).output
+            XCTAssertTrue(shown.contains("kernel \(kernel)"), shown)
+            let run = try gradguard(["reference", fixtures], environment: environment)
+            XCTAssertEqual(run.status, 0, "\(kernel): \(run.output)")
+            XCTAssertTrue(run.output.contains(" passed, 0 failed"), "\(kernel): \(run.output.suffix(300))")
+        }
+    }
+
+    func testAFallbackKernelIsReplacedAtStart() throws {
+        let run = try gradguard(["version"], environment: ["OPENBLAS_CORETYPE": "Prescott", "GRADGUARD_REPLACE_CORETYPE": "1"])
+        if run.output.contains("this CPU can run") || run.output.contains("(AVX-512)") || run.output.contains("AVX2") {
+            XCTAssertTrue(run.output.contains("OpenBLAS picked Prescott for this CPU; gradguard restarted itself"), run.output)
+            XCTAssertFalse(run.output.contains("kernel Prescott"), run.output)
+        } else {
+            XCTAssertTrue(run.output.contains("kernel Prescott"), "a CPU without AVX2 keeps the SSE kernel: \(run.output)")
+        }
+        let kept = try gradguard(["version"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertTrue(kept.output.contains("kernel Prescott"), "a user's own choice is kept: \(kept.output)")
+    }
+}
