@@ -6,7 +6,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, ElementwiseCommand.self, Seed001Command.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, GemmThreadsCommand.self, ElementwiseCommand.self, Seed001Command.self, MLPCommand.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
 
     /// The CPU and BLAS kernel, printed before every figure: figures from different machines or
     /// kernels are not comparable.
@@ -71,6 +71,46 @@ struct BenchCommand: ParsableCommand {
             BenchCommand.printMachine()
             let ms = try Seed001Benchmark.run(steps: steps, repeats: repeats)
             print(String(format: "seed001 GradGuard: %.4f ms/step (%d steps, median of %d runs)", ms, steps, repeats))
+        }
+    }
+
+    struct GemmThreadsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gemm-threads",
+            abstract: "µs per cblas_sgemm with 1 and 2 OpenBLAS threads for each workload's GEMM shapes, interleaved in one run.")
+
+        @Option(help: "Timed rounds per thread count (median reported).") var repeats = 5
+
+        func validate() throws {
+            guard repeats >= 1 else { throw ValidationError("--repeats must be positive") }
+        }
+
+        func run() {
+            BenchCommand.printMachine()
+            for (row, shape) in zip(GemmThreadsBenchmark.run(repeats: repeats), GemmThreadsBenchmark.shapes) {
+                print(String(format: "%5d×%-5d·%5d×%-5d %-20@ 1 thread %9.2f µs, 2 threads %9.2f µs, speedup %.2f",
+                             row.m, row.k, row.k, row.n, shape.what as NSString, row.oneThread, row.twoThreads, row.speedup))
+            }
+        }
+    }
+
+    struct MLPCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mlp",
+            abstract: "W3: ms per training step of an MLP 784 → 1024×3 → 10, ReLU, Adam, batch 256 (monitor off), and its GFLOP/s.")
+
+        @Option(help: "Steps per timed run.") var steps = 10
+        @Option(help: "Timed runs (median reported).") var repeats = 5
+
+        func validate() throws {
+            guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
+        }
+
+        func run() throws {
+            BenchCommand.printMachine()
+            let r = try MLPBenchmark.run(steps: steps, repeats: repeats)
+            print(String(format: "W3 mlp GradGuard: %.3f ms/step, %.1f GFLOP/s in its matrix products (%d steps, median of %d runs)",
+                         r.milliseconds, r.gflops, steps, repeats))
         }
     }
 

@@ -1,0 +1,39 @@
+import GradGuard
+
+/// W3: an MLP 784 → 1024 → 1024 → 1024 → 10, ReLU, cross-entropy, Adam (lr 1e-3), batch 256,
+/// fixed random data, monitor off: milliseconds per training step and the GFLOP/s that makes
+/// (forward 2·B·Σ fan_in·fan_out, backward twice that), to set against the machine's sgemm rate.
+public enum MLPBenchmark {
+    public struct Result: Sendable {
+        /// Median milliseconds per step.
+        public let milliseconds: Double
+        /// Floating-point operations of one step's matrix products.
+        public let flopsPerStep: Double
+        public var gflops: Double { flopsPerStep / milliseconds / 1e6 }
+    }
+
+    public static let sizes = [784, 1024, 1024, 1024, 10]
+    public static let batch = 256
+
+    public static func run(steps: Int = 10, repeats: Int = 5) throws -> Result {
+        precondition(steps > 0 && repeats > 0, "MLPBenchmark: steps and repeats must be positive")
+        var rng = RandomGenerator(seed: 0)
+        let data = InMemoryDataset(
+            inputs: Tensor<Float>.uniform(shape: [batch, sizes[0]], low: 0, high: 1, using: &rng),
+            targets: Tensor<Float>((0..<batch).map { Float($0 % 10) }), shuffles: false)
+        var layers: [Module<Float>] = []
+        for (i, (fanIn, fanOut)) in zip(sizes, sizes.dropFirst()).enumerated() {
+            layers.append(Linear(fanIn, fanOut, weightInitializer: .kaimingNormal(nonlinearity: .relu), using: &rng))
+            if i < sizes.count - 2 { layers.append(ActivationLayer(.relu)) }
+        }
+        let model = Sequential<Float>(layers)
+        let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try Adam(parameters: model.parameters, learningRate: 1e-3))
+        var failure: (any Error)?
+        let seconds = Stopwatch.median(repeats: repeats, warmup: 1) {
+            do { Stopwatch.consume(try trainer.train(on: data, epochs: steps, batchSize: batch, using: &rng)) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let products = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 * $1.1) }
+        return Result(milliseconds: seconds * 1000 / Double(steps), flopsPerStep: 6 * Double(batch) * products)
+    }
+}

@@ -1,0 +1,22 @@
+import Benchmarks
+import XCTest
+
+final class MLPBenchmarkTests: XCTestCase {
+    /// W3 trains and reports its time and the GFLOP/s of its matrix products (the goals are read
+    /// from `gradguard bench mlp` and benchmarks/compare.sh, not checked here).
+    func testW3RunsAndCountsItsFlops() throws {
+        let r = try MLPBenchmark.run(steps: 1, repeats: 1)
+        XCTAssertGreaterThan(r.milliseconds, 0)
+        // 6 · batch · (784·1024 + 1024·1024 + 1024·1024 + 1024·10) floating-point operations.
+        XCTAssertEqual(r.flopsPerStep, 6 * 256 * (784 * 1024 + 2 * 1024 * 1024 + 10240))
+        XCTAssertTrue(r.gflops.isFinite && r.gflops > 0)
+    }
+}
+
+final class GemmThreadsBenchmarkTests: XCTestCase {
+    func testEveryShapeIsTimedWithOneAndTwoThreads() {
+        let rows = GemmThreadsBenchmark.run(repeats: 1)
+        XCTAssertEqual(rows.count, GemmThreadsBenchmark.shapes.count)
+        XCTAssertTrue(rows.allSatisfy { $0.oneThread > 0 && $0.twoThreads > 0 })
+    }
+}

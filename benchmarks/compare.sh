@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# W1–W5 in GradGuard and in PyTorch (2 threads each), alternating workload by workload, repeated
+# ROUNDS times (default 3); prints the CPU and BLAS kernel, then per workload the median of each
+# side and the ratio PyTorch / GradGuard (GradGuard faster when > 1), and W2's monitor overhead.
+# Needs `pip install torch` (a dev-time comparison: GradGuard never depends on PyTorch).
+# Usage, from the repository root: benchmarks/compare.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+swift build -c release --product gradguard >/dev/null
+G=.build/release/gradguard
+export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
+$G version | sed -n 2p
+ms() { grep -oE '[0-9.]+ ms/step' | head -1 | cut -d' ' -f1; }
+declare -A gg pt
+overhead=""
+for round in $(seq "$rounds"); do
+    gg[W1]+=" $($G bench seed001 | ms)";            pt[W1]+=" $(python3 benchmarks/seed001_pytorch.py | ms)"
+    w2=$($G bench monitor)
+    gg[W2]+=" $(echo "$w2" | grep -oE 'monitor off: [0-9.]+' | grep -oE '[0-9.]+$')"
+    overhead+=" $(echo "$w2" | grep -oE 'overhead -?[0-9.]+' | grep -oE -- '-?[0-9.]+$')"
+    pt[W2]+=" $(python3 benchmarks/workloads_pytorch.py w2 | ms)"
+    gg[W3]+=" $($G bench mlp | ms)";                pt[W3]+=" $(python3 benchmarks/workloads_pytorch.py w3 | ms)"
+    gg[W4]+=" $($G bench recurrent lstm | ms)";     pt[W4]+=" $(python3 benchmarks/recurrent_pytorch.py lstm | ms)"
+    gg[W5]+=" $($G bench recurrent rnn | ms)";      pt[W5]+=" $(python3 benchmarks/recurrent_pytorch.py rnn | ms)"
+    echo "round $round of $rounds done" >&2
+done
+median() { python3 -c 'import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))' "$@"; }
+declare -A names=([W1]="seed001 MLP 10-50-1, Adam, clip" [W2]="784-256x20-10 sigmoid, SGD, monitor off" \
+                  [W3]="784-1024x3-10 ReLU, Adam" [W4]="LSTM 32-128, T100, clip" [W5]="tanh RNN 32-128, T100, clip")
+for w in W1 W2 W3 W4 W5; do
+    g=$(median ${gg[$w]}); p=$(median ${pt[$w]})
+    python3 -c "print(f'$w ${names[$w]}: GradGuard {float($g):.4g} ms, PyTorch {float($p):.4g} ms, ratio {float($p) / float($g):.2f}')"
+done
+echo "W2 monitor overhead (every step): $(median $overhead) %"
