@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "DoctorTests", dependencies: ["Doctor"], exclude: ["Experiments"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport", "CZlib"]),
-        .testTarget(name: "GradGuardTests", dependencies: ["GradGuard"]),
+        .testTarget(name: "GradGuardTests", dependencies: ["GradGuard", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ]
 )

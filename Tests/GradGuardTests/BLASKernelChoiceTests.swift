@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Every OpenBLAS kernel gradguard may run on this CPU passes the PyTorch reference cases, and a
@@ -7,19 +8,8 @@ final class BLASKernelChoiceTests: XCTestCase {
     let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("ReferenceCasesTests/Fixtures").path
 
-    func gradguard(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gradguard").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func gradguard(_ arguments: [String], environment: [String: String]) throws -> ExternalTool.Result {
+        try ExternalTool.run(ExternalTool.gradguard, arguments, environment: environment)
     }
 
     func testEveryKernelThisCPURunsPassesTheReferenceCases() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `gradguard train` killed (SIGKILL) or stopped (SIGINT) at a random moment, then resumed with
@@ -6,9 +7,8 @@ import XCTest
 final class InterruptionTests: XCTestCase {
     /// The `gradguard` executable `swift test` built beside the test bundle.
     func binary() throws -> String {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let path = folder.appendingPathComponent("gradguard").path
-        return try XCTUnwrap(FileManager.default.isExecutableFile(atPath: path) ? path : nil, "gradguard not built in \(folder.path)")
+        let path = ExternalTool.gradguard
+        return try XCTUnwrap(FileManager.default.isExecutableFile(atPath: path) ? path : nil, "gradguard not built at \(path)")
     }
 
     func run(_ arguments: [String], signal: Int32? = nil, after delay: Double = 0) throws -> (status: Int32, output: String) {

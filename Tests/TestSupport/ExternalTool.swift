@@ -21,11 +21,12 @@ public enum ExternalTool {
         return nil
     }
 
-    /// Runs `executable` with `arguments` and waits for it.
-    public static func run(_ executable: String, _ arguments: [String], in folder: String? = nil) throws -> Result {
+    /// Runs `executable` with `arguments` (and `environment` added to this process's) and waits for it.
+    public static func run(_ executable: String, _ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -41,6 +42,11 @@ public enum ExternalTool {
         guard let python = find("python3") else { return nil }
         let imports = modules.map { "import \($0)" }.joined(separator: "; ")
         return (try? run(python, ["-c", imports]))?.status == 0 ? python : nil
+    }
+
+    /// The `gradguard` executable `swift test` built beside the test bundle.
+    public static var gradguard: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gradguard").path
     }
 
     /// A new empty temporary folder.
