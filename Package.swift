@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
         .target(name: "Checkpoints", dependencies: ["Layers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
-        .target(name: "Optimizers", dependencies: ["Autodiff"]),
+        .target(name: "Optimizers", dependencies: ["Autodiff", "CKernels"]),
         .target(
             name: "Datasets", dependencies: ["TensorCore", "CZlib"],
             resources: [.embedInCode("Resources/digits.csv.gz")]),

@@ -26,7 +26,10 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// The hooks on the layers' outputs; nil while detached.
     private var tap: LayerTap<Scalar>?
     private let layers: [(path: String, module: Module<Scalar>, weights: [Variable<Scalar>])]
+    /// The weights before the next recorded step, kept only while no trainer is attached.
     private var snapshot: [ObjectIdentifier: Tensor<Scalar>] = [:]
+    /// Each optimizer parameter's index, by identity, while attached.
+    private var parameterIndex: [ObjectIdentifier: Int] = [:]
 
     /// Observes every leaf module of `model` (each Linear, activation, norm and recurrent layer).
     public init(model: Module<Scalar>, every: Int = 1) {
@@ -43,25 +46,46 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// The trainer the monitor is attached to, and its callback there.
     private var attachment: (trainer: Trainer<Scalar>, token: CallbackToken)?
 
-    /// Adds the monitor to `trainer`'s step callbacks (`detach` takes it off again).
+    /// Adds the monitor to `trainer`'s step callbacks (`detach` takes it off again). Attached,
+    /// it reads ‖W‖, ‖∇W‖ and ‖ΔW‖ from the optimizer's measured steps (`Optimizer.measuresSteps`,
+    /// on for the steps it records) instead of keeping a copy of the weights.
     public func attach(to trainer: Trainer<Scalar>) {
         precondition(attachment == nil, "GradientMonitor: already attached to a trainer; detach first")
         if tap == nil { tap = LayerTap(model) }
+        let optimizer = trainer.optimizer
+        parameterIndex = Dictionary(optimizer.parameters.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
+        snapshot = [:]
         attachment = (trainer, trainer.onStep { [unowned self] context in self.observe(context) })
+        optimizer.measuresSteps = true  // the first step's number is not known yet (a resumed run)
     }
 
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.
     public func observe(_ context: StepContext<Scalar>) {
         let outputs = tap?.collect() ?? []
-        defer { if isDue(context.step + 1) { takeSnapshot() } }
+        defer {
+            if let optimizer = attachment?.trainer.optimizer {
+                optimizer.measuresSteps = isDue(context.step + 1)
+            } else if isDue(context.step + 1) {
+                takeSnapshot()
+            }
+        }
         guard isDue(context.step) else { return }
+        let optimizer = attachment?.trainer.optimizer
+        func measures(_ weights: [Variable<Scalar>]) -> [Optimizer<Scalar>.StepMeasure]? {
+            guard let optimizer, context.clip.shouldStep else { return nil }
+            let found = weights.compactMap { w in parameterIndex[ObjectIdentifier(w)].flatMap { optimizer.measures[$0] } }
+            return found.count == weights.count ? found : nil
+        }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         var byPath: [String: LayerTap<Scalar>.Record] = [:]
         for record in outputs { byPath[record.path] = record }  // the last call of a layer wins
         let layerRecords = layers.compactMap { path, module, weights -> LayerRecord? in
             guard let output = byPath[path] else { return nil }
-            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: snapshot,
-                                          histogramBins: bins)
+            // A skipped step (non-finite gradient) left the weights as they were.
+            let previous = optimizer != nil && !context.clip.shouldStep
+                ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
+            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: previous,
+                                          measures: weights.isEmpty ? nil : measures(weights), histogramBins: bins)
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,
@@ -86,7 +110,10 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     public func detach() {
         tap?.detach()
         tap = nil
-        if let (trainer, token) = attachment { trainer.removeCallback(token) }
+        if let (trainer, token) = attachment {
+            trainer.removeCallback(token)
+            trainer.optimizer.measuresSteps = false
+        }
         attachment = nil
     }
 

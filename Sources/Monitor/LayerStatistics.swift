@@ -1,5 +1,6 @@
 import Autodiff
 import Layers
+import Optimizers
 import TensorCore
 
 /// The per-layer numbers of a `LayerRecord`, computed from one step's output, gradient and weights.
@@ -7,7 +8,7 @@ enum LayerStatistics {
     @_specialize(where Scalar == Float)
     static func record<Scalar: TensorScalar>(
         path: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
-        previous: [ObjectIdentifier: Tensor<Scalar>], histogramBins: Int?
+        previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?
     ) -> LayerRecord {
         let (mean, std, nonFinite) = moments(output.activation)
         var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
@@ -20,7 +21,14 @@ enum LayerStatistics {
                 if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
             }
         }
-        if !weights.isEmpty {
+        if let measures, measures.allSatisfy({ ($0.weightSquares + $0.gradientSquares + $0.updateSquares).isFinite }) {
+            // The optimizer measured this step as it made it: nothing non-finite, no extra pass.
+            let weightNorm = measures.reduce(0) { $0 + $1.weightSquares }.squareRoot()
+            r.weightNorm = weightNorm
+            r.gradNorm = measures.reduce(0) { $0 + $1.gradientSquares }.squareRoot()
+            r.updateNorm = measures.reduce(0) { $0 + $1.updateSquares }.squareRoot()
+            r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
+        } else if !weights.isEmpty {
             let (weightNorm, weightNonFinite) = normAndNonFinite(weights.map(\.value))
             r.weightNorm = weightNorm
             r.nonFiniteCount += weightNonFinite
@@ -31,7 +39,10 @@ enum LayerStatistics {
                 r.nonFiniteCount += gradNonFinite
             }
             let updates = weights.compactMap { w in previous[ObjectIdentifier(w)].map { w.value.distance(to: $0) } }
-            if updates.count == weights.count {
+            if let measures {  // measured, but something was not finite: the update as the optimizer saw it
+                r.updateNorm = measures.reduce(0) { $0 + $1.updateSquares }.squareRoot()
+                r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
+            } else if updates.count == weights.count {
                 r.updateNorm = combined(updates)
                 r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
             }

@@ -1,4 +1,5 @@
 import Autodiff
+import CKernels
 import RealModule
 import TensorCore
 
@@ -77,6 +78,30 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
                 }
             }
         }
+    }
+
+    /// Float: the rule in C (the same bits as `update`) with the step measured in the same pass.
+    public override final func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
+        guard Scalar.self == Float.self else { return nil }
+        let t = Double(parameterSteps[index])
+        let stepSize = Float(learningRate / (1 - Double.pow(beta1, t)))
+        let correction2 = Float((1 - Double.pow(beta2, t)).squareRoot())
+        let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
+        let coupled = couplesWeightDecay ? Float(weightDecay) : 0
+        let decay = couplesWeightDecay ? 1 : 1 - Float(learningRate * weightDecay)
+        var out = gg_step_measure()
+        value.updating(with: gradient) { p, g in
+            firstMoments.with(index) { m in
+                secondMoments.with(index) { v in
+                    let run = { (vmax: UnsafeMutablePointer<Float>?) in
+                        gg_adam_f32(p.floats, g.floats, m.floats, v.floats, vmax, p.count, decay, coupled, 1 - b1, b2, 1 - b2,
+                                    stepSize, correction2, eps, &out)
+                    }
+                    if amsgrad { maxSecondMoments.with(index) { vmax in run(vmax.floats) } } else { run(nil) }
+                }
+            }
+        }
+        return StepMeasure(out)
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

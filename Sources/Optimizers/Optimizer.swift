@@ -1,4 +1,5 @@
 import Autodiff
+import CKernels
 import TensorCore
 
 /// An optimizer: per-parameter state and one update rule, with PyTorch's semantics.
@@ -22,15 +23,83 @@ open class Optimizer<Scalar: TensorScalar> {
         self.parameters = parameters
         self.learningRate = learningRate
         self.parameterSteps = Array(repeating: 0, count: parameters.count)
+        measures = Array(repeating: nil, count: parameters.count)
+        before = Array(repeating: nil, count: parameters.count)
     }
+
+    /// What one step did to one parameter: ‖W‖² after it, ‖∇‖² of the gradient it used and
+    /// ‖ΔW‖², summed in double.
+    public struct StepMeasure: Sendable, Equatable {
+        public var weightSquares: Double
+        public var gradientSquares: Double
+        public var updateSquares: Double
+
+        public init(weightSquares: Double, gradientSquares: Double, updateSquares: Double) {
+            self.weightSquares = weightSquares
+            self.gradientSquares = gradientSquares
+            self.updateSquares = updateSquares
+        }
+    }
+
+    /// When true, the next `step()` measures each parameter's update (`measures`), in the
+    /// update loop itself where the rule has a measuring kernel (SGD, Adam, AdamW on Float),
+    /// else from a copy of the weights taken before it. The gradient monitor turns it on for
+    /// the steps it records. Default: false.
+    public var measuresSteps = false
+    /// Per parameter, what the last `step()` did (nil: not measured, or no gradient).
+    public private(set) var measures: [StepMeasure?]
+    /// The weights before the step, for rules measured after the fact (reused between steps).
+    private var before: [Tensor<Scalar>?]
 
     /// One update of every parameter that has a gradient.
     public final func step() {
         stepCount += 1
         for (index, parameter) in parameters.enumerated() {
+            measures[index] = nil
             guard let gradient = parameter.grad else { continue }
             parameterSteps[index] += 1
+            guard measuresSteps else {
+                update(index, value: &parameter.value, gradient: gradient)
+                continue
+            }
+            if let measure = measuredUpdate(index, value: &parameter.value, gradient: gradient) {
+                measures[index] = measure
+                continue
+            }
+            // Measured after the fact: copy the weights into a kept buffer, update, compare.
+            if before[index]?.shape != parameter.shape { before[index] = Tensor(zeros: parameter.shape) }
+            before[index]!.withUnsafeMutableBufferPointer { old in
+                parameter.value.withUnsafeBufferPointer { p in _ = old.update(fromContentsOf: p) }
+            }
             update(index, value: &parameter.value, gradient: gradient)
+            measures[index] = Self.measure(after: parameter.value, gradient: gradient, before: before[index]!)
+        }
+    }
+
+    /// The rule with its step measured in the same pass, or nil (then `step()` measures it
+    /// from a copy). Rules with a measuring kernel override it.
+    open func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? { nil }
+
+    /// The step's measure from the weights before and after it.
+    static func measure(after: Tensor<Scalar>, gradient: Tensor<Scalar>, before: Tensor<Scalar>) -> StepMeasure {
+        after.withUnsafeBufferPointer { p in
+            gradient.withUnsafeBufferPointer { g in
+                before.withUnsafeBufferPointer { old in
+                    if Scalar.self == Float.self {
+                        var out = gg_step_measure()
+                        gg_measure_step_f32(p.floats, g.floats, old.floats, p.count, &out)
+                        return StepMeasure(out)
+                    }
+                    var w = 0.0, gs = 0.0, u = 0.0
+                    for i in 0..<p.count {
+                        let (a, b, d) = (Double(p[i]), Double(g[i]), Double(p[i] - old[i]))
+                        w += a * a
+                        gs += b * b
+                        u += d * d
+                    }
+                    return StepMeasure(weightSquares: w, gradientSquares: gs, updateSquares: u)
+                }
+            }
         }
     }
 
@@ -122,4 +191,20 @@ extension Tensor {
         precondition(count == other.count, "optimizer: gradient shape \(other.shape) differs from parameter shape \(shape)")
         other.withUnsafeBufferPointer { g in withUnsafeMutableBufferPointer { p in body(p, g) } }
     }
+}
+
+extension Optimizer.StepMeasure {
+    init(_ measure: gg_step_measure) {
+        self.init(weightSquares: measure.weight_squares, gradientSquares: measure.gradient_squares, updateSquares: measure.update_squares)
+    }
+}
+
+extension UnsafeMutableBufferPointer {
+    /// The elements as floats, for a C kernel; only when `Element` is `Float`.
+    var floats: UnsafeMutablePointer<Float>? { baseAddress.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) } }
+}
+
+extension UnsafeBufferPointer {
+    /// The elements as floats, for a C kernel; only when `Element` is `Float`.
+    var floats: UnsafePointer<Float>? { baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) } }
 }

@@ -1,4 +1,5 @@
 import Autodiff
+import CKernels
 import TensorCore
 
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
@@ -53,6 +54,22 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
                 }
             }
         }
+    }
+
+    /// Float: the rule in C (the same bits as `update`) with the step measured in the same pass.
+    public override func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
+        guard Scalar.self == Float.self else { return nil }
+        let first = !momentumBuffers.exists(index)
+        var out = gg_step_measure()
+        let (lr, wd, mu, keep) = (Float(learningRate), Float(weightDecay), Float(momentum), 1 - Float(dampening))
+        value.updating(with: gradient) { p, g in
+            if momentum == 0 {
+                gg_sgd_f32(p.floats, g.floats, nil, p.count, lr, wd, mu, keep, 0, 0, &out)
+            } else {
+                momentumBuffers.with(index) { b in gg_sgd_f32(p.floats, g.floats, b.floats, p.count, lr, wd, mu, keep, first ? 1 : 0, nesterov ? 1 : 0, &out) }
+            }
+        }
+        return StepMeasure(out)
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

@@ -48,3 +48,28 @@ int gg_cpu_is_amd(void);
 
 /// 1 when the CPU has AVX-512 BF16 (Cooper Lake, Sapphire Rapids and later; Zen 4 and later).
 int gg_cpu_has_avx512_bf16(void);
+
+/// What one optimizer step did to one parameter, summed in double: Σ p² after the step, Σ g²
+/// of the gradient it used, Σ (p_after − p_before)².
+typedef struct {
+    double weight_squares;
+    double gradient_squares;
+    double update_squares;
+} gg_step_measure;
+
+/// One SGD step (PyTorch's rule) over n floats in place: d = g + wd·p; without a momentum
+/// buffer (b NULL) p ← p − lr·d; with one, b ← d on the first step, else mu·b + keep·d, and
+/// p ← p − lr·(nesterov ? d + mu·b : b). With out, measures the step in the same pass.
+void gg_sgd_f32(float *p, const float *g, float *b, long n, float lr, float wd, float mu, float keep, int first, int nesterov,
+                gg_step_measure *out);
+
+/// One Adam step (Kingma & Ba 2015, PyTorch's rule) over n floats in place: p ← p·decay;
+/// d = g + coupled·p; m ← m + (1 − β₁)(d − m); v ← β₂v + (1 − β₂)d²; with vmax (AMSGrad, may be
+/// NULL) vmax ← max(vmax, v); p ← p − step_size·m / (√(vmax or v) / correction2 + eps).
+/// With out, measures the step in the same pass.
+void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long n, float decay, float coupled,
+                 float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, float eps,
+                 gg_step_measure *out);
+
+/// Measures a step after the fact from the weights before it (`old`).
+void gg_measure_step_f32(const float *p, const float *g, const float *old, long n, gg_step_measure *out);

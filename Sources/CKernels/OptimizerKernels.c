@@ -1,0 +1,148 @@
+// Optimizer update loops over float arrays that also measure the step (Σp², Σg², Σ(Δp)², in
+// double) in the same pass, for the gradient monitor: no copy of the weights and no extra pass.
+// Compiled for AVX-512 and AVX2 and chosen at run time. The update does the same operations in
+// the same order as the Swift rule it stands for, without fusing multiply-adds, so the weights
+// are the same bits on every instruction set; only the measuring sums may be reassociated.
+#include <math.h>
+#include <stddef.h>
+#include "CKernels.h"
+#include "Dispatch.h"
+
+#pragma clang fp contract(off)
+
+#define GG_MEASURE(newp, grad, delta)                                                   \
+    {                                                                                   \
+        _Pragma("clang fp reassociate(on)")                                             \
+        double gg_w_ = (double)(newp), gg_g_ = (double)(grad), gg_d_ = (double)(delta);  \
+        weights += gg_w_ * gg_w_;                                                       \
+        grads += gg_g_ * gg_g_;                                                         \
+        updates += gg_d_ * gg_d_;                                                       \
+    }
+
+#define GG_NO_MEASURE(newp, grad, delta)
+
+#define GG_STORE_MEASURE                                                                \
+    if (out) {                                                                          \
+        out->weight_squares = weights;                                                  \
+        out->gradient_squares = grads;                                                  \
+        out->update_squares = updates;                                                  \
+    }
+
+// --- SGD (momentum, dampening, Nesterov, weight decay), torch.optim.SGD ------------------------
+
+#define GG_SGD_LOOP(MEASURE)                                                            \
+    if (!b) {                                                                           \
+        for (long i = 0; i < n; i++) {                                                  \
+            float old = p[i];                                                           \
+            float np = old - lr * (g[i] + wd * old);                                    \
+            p[i] = np;                                                                  \
+            MEASURE(np, g[i], np - old)                                                 \
+        }                                                                               \
+    } else {                                                                            \
+        for (long i = 0; i < n; i++) {                                                  \
+            float old = p[i];                                                           \
+            float d = g[i] + wd * old;                                                  \
+            float bi = first ? d : mu * b[i] + keep * d;                                \
+            b[i] = bi;                                                                  \
+            float np = old - lr * (nesterov ? d + mu * bi : bi);                        \
+            p[i] = np;                                                                  \
+            MEASURE(np, g[i], np - old)                                                 \
+        }                                                                               \
+    }
+
+#define GG_SGD_BODY                                                                     \
+    double weights = 0, grads = 0, updates = 0;                                         \
+    if (out) { GG_SGD_LOOP(GG_MEASURE) } else { GG_SGD_LOOP(GG_NO_MEASURE) }            \
+    GG_STORE_MEASURE
+
+#define GG_SGD_ARGS float *restrict p, const float *restrict g, float *restrict b, long n, float lr, float wd, \
+    float mu, float keep, int first, int nesterov, gg_step_measure *out
+
+static void sgd_baseline(GG_SGD_ARGS) { GG_SGD_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void sgd_avx512(GG_SGD_ARGS) { GG_SGD_BODY }
+GG_AVX2 static void sgd_avx2(GG_SGD_ARGS) { GG_SGD_BODY }
+#endif
+
+void gg_sgd_f32(float *p, const float *g, float *b, long n, float lr, float wd, float mu, float keep, int first, int nesterov,
+                gg_step_measure *out) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: sgd_avx512(p, g, b, n, lr, wd, mu, keep, first, nesterov, out); return;
+    case 1: sgd_avx2(p, g, b, n, lr, wd, mu, keep, first, nesterov, out); return;
+    }
+#endif
+    sgd_baseline(p, g, b, n, lr, wd, mu, keep, first, nesterov, out);
+}
+
+// --- Adam, AdamW, AMSGrad, torch.optim.Adam / AdamW --------------------------------------------
+
+#define GG_ADAM_LOOP(MEASURE)                                                           \
+    for (long i = 0; i < n; i++) {                                                      \
+        float old = p[i];                                                               \
+        float pi = old * decay;                                                         \
+        float d = g[i] + coupled * pi;                                                  \
+        float mi = m[i] + one_minus_b1 * (d - m[i]);                                    \
+        float vi = b2 * v[i] + one_minus_b2 * d * d;                                    \
+        m[i] = mi;                                                                      \
+        v[i] = vi;                                                                      \
+        float denominator = vi;                                                         \
+        if (vmax) {                                                                     \
+            float top = vi >= vmax[i] ? vi : vmax[i];                                   \
+            vmax[i] = top;                                                              \
+            denominator = top;                                                          \
+        }                                                                               \
+        float np = pi - step_size * mi / (__builtin_elementwise_sqrt(denominator) / correction2 + eps);      \
+        p[i] = np;                                                                      \
+        MEASURE(np, g[i], np - old)                                                     \
+    }
+
+#define GG_ADAM_BODY                                                                    \
+    double weights = 0, grads = 0, updates = 0;                                         \
+    if (out) { GG_ADAM_LOOP(GG_MEASURE) } else { GG_ADAM_LOOP(GG_NO_MEASURE) }          \
+    GG_STORE_MEASURE
+
+#define GG_ADAM_ARGS float *restrict p, const float *restrict g, float *restrict m, float *restrict v, float *restrict vmax, \
+    long n, float decay, float coupled, float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, \
+    float eps, gg_step_measure *out
+
+static void adam_baseline(GG_ADAM_ARGS) { GG_ADAM_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void adam_avx512(GG_ADAM_ARGS) { GG_ADAM_BODY }
+GG_AVX2 static void adam_avx2(GG_ADAM_ARGS) { GG_ADAM_BODY }
+#endif
+
+void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long n, float decay, float coupled,
+                 float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, float eps,
+                 gg_step_measure *out) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: adam_avx512(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out); return;
+    case 1: adam_avx2(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out); return;
+    }
+#endif
+    adam_baseline(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out);
+}
+
+// --- Any rule: measure after the fact from a copy of the old weights ---------------------------
+
+#define GG_MEASURE_BODY                                                                 \
+    double weights = 0, grads = 0, updates = 0;                                         \
+    for (long i = 0; i < n; i++) GG_MEASURE(p[i], g[i], p[i] - old[i])                  \
+    GG_STORE_MEASURE
+
+static void measure_baseline(const float *p, const float *g, const float *old, long n, gg_step_measure *out) { GG_MEASURE_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void measure_avx512(const float *p, const float *g, const float *old, long n, gg_step_measure *out) { GG_MEASURE_BODY }
+GG_AVX2 static void measure_avx2(const float *p, const float *g, const float *old, long n, gg_step_measure *out) { GG_MEASURE_BODY }
+#endif
+
+void gg_measure_step_f32(const float *p, const float *g, const float *old, long n, gg_step_measure *out) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: measure_avx512(p, g, old, n, out); return;
+    case 1: measure_avx2(p, g, old, n, out); return;
+    }
+#endif
+    measure_baseline(p, g, old, n, out);
+}

@@ -1,0 +1,55 @@
+import Autodiff
+import Foundation
+import Optimizers
+import TensorCore
+import XCTest
+
+/// With `measuresSteps` on, an optimizer reports ‖W‖², ‖∇‖² and ‖ΔW‖² of each step — from its
+/// measuring kernel (SGD, Adam, AdamW on Float) or from a copy — and updates the weights to
+/// exactly the bits it gives with measuring off.
+final class StepMeasureTests: XCTestCase {
+    typealias Make = ([Variable<Float>]) throws -> Optimizer<Float>
+
+    let rules: [(String, Make)] = [
+        ("sgd", { try SGD(parameters: $0, learningRate: 0.1) }),
+        ("sgd momentum wd", { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) }),
+        ("sgd nesterov", { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, nesterov: true) }),
+        ("adam", { try Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.01) }),
+        ("adam amsgrad", { try Adam(parameters: $0, learningRate: 0.01, amsgrad: true) }),
+        ("adamw", { try AdamW(parameters: $0, learningRate: 0.01, weightDecay: 0.05) }),
+        ("adagrad", { try Adagrad(parameters: $0, learningRate: 0.1) }),
+        ("rmsprop centered", { try RMSprop(parameters: $0, learningRate: 0.01, momentum: 0.5, centered: true) }),
+    ]
+
+    func testMeasuredStepsGiveTheSameBitsAndTheirNorms() throws {
+        var rng = RandomGenerator(seed: 4)
+        let shapes = [[37, 29], [29]]  // sizes that are not multiples of a vector width
+        let start = shapes.map { Tensor<Float>.normal(shape: $0, using: &rng) }
+        let grads = (0..<4).map { _ in shapes.map { Tensor<Float>.normal(shape: $0, std: 0.3, using: &rng) } }
+        for (name, make) in rules {
+            let plain = start.map { Variable($0, requiresGrad: true) }, measured = start.map { Variable($0, requiresGrad: true) }
+            let a = try make(plain), b = try make(measured)
+            b.measuresSteps = true
+            for step in grads {
+                let before = measured.map(\.value)
+                for (v, g) in zip(plain, step) { v.grad = g }
+                for (v, g) in zip(measured, step) { v.grad = g }
+                a.step()
+                b.step()
+                XCTAssertTrue(a.measures.allSatisfy { $0 == nil }, "\(name): nothing measured while off")
+                for (i, v) in measured.enumerated() {
+                    XCTAssertEqual(v.value.scalars.map(\.bitPattern), plain[i].value.scalars.map(\.bitPattern), "\(name): parameter \(i)")
+                    let m = try XCTUnwrap(b.measures[i], name)
+                    func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
+                    XCTAssertEqual(m.weightSquares, squares(v.value), accuracy: 1e-9 * squares(v.value), name)
+                    XCTAssertEqual(m.gradientSquares, squares(step[i]), accuracy: 1e-9 * squares(step[i]), name)
+                    let moved = zip(v.value.scalars, before[i].scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+                    XCTAssertEqual(m.updateSquares, moved, accuracy: 1e-9 * moved + 1e-30, name)
+                    XCTAssertGreaterThan(m.updateSquares, 0, name)
+                }
+            }
+            XCTAssertEqual(a.state.keys.sorted(), b.state.keys.sorted())
+            for (key, buffers) in a.state { XCTAssertEqual(b.state[key]!, buffers, "\(name): \(key)") }
+        }
+    }
+}
