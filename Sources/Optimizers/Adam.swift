@@ -44,18 +44,21 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
         try super.init(parameters: parameters, learningRate: learningRate, name: name)
     }
 
+    /// The step's numbers for parameter `index`, in the precision the rule computes in: step size
+    /// η/(1 − β₁ᵗ), √(1 − β₂ᵗ), β₁, β₂, ε, the coupled weight decay and the decoupled decay factor.
+    func coefficients<T: BinaryFloatingPoint>(_ index: Int, as _: T.Type) -> (T, T, T, T, T, T, T) {
+        let t = Double(parameterSteps[index])
+        return (T(learningRate / (1 - Double.pow(beta1, t))), T((1 - Double.pow(beta2, t)).squareRoot()), T(beta1), T(beta2), T(epsilon),
+                couplesWeightDecay ? T(weightDecay) : 0, couplesWeightDecay ? 1 : 1 - T(learningRate * weightDecay))
+    }
+
     /// Weight decay as an L2 term in the gradient (Adam); AdamW decays the weights instead.
     var couplesWeightDecay: Bool { true }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public override final func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
-        let t = Double(parameterSteps[index])
-        let stepSize = Scalar(learningRate / (1 - Double.pow(beta1, t)))
-        let correction2 = Scalar((1 - Double.pow(beta2, t)).squareRoot())
-        let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
-        let coupled = couplesWeightDecay ? Scalar(weightDecay) : 0
-        let decay = couplesWeightDecay ? 1 : 1 - Scalar(learningRate * weightDecay)
+        let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Scalar.self)
         value.updating(with: gradient) { p, g in
             firstMoments.with(index) { m in
                 secondMoments.with(index) { v in
@@ -83,12 +86,7 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     /// Float: the rule in C (the same bits as `update`) with the step measured in the same pass.
     public override final func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
         guard Scalar.self == Float.self else { return nil }
-        let t = Double(parameterSteps[index])
-        let stepSize = Float(learningRate / (1 - Double.pow(beta1, t)))
-        let correction2 = Float((1 - Double.pow(beta2, t)).squareRoot())
-        let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
-        let coupled = couplesWeightDecay ? Float(weightDecay) : 0
-        let decay = couplesWeightDecay ? 1 : 1 - Float(learningRate * weightDecay)
+        let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Float.self)
         var out = gg_step_measure()
         value.updating(with: gradient) { p, g in
             firstMoments.with(index) { m in
