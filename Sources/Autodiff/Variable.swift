@@ -19,7 +19,12 @@ public final class Variable<Scalar: TensorScalar> {
     /// ∂L/∂a at a layer's output). Default false.
     public var retainsGrad = false
     @usableFromInline var parents: [Variable]
-    @usableFromInline let pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// Released once `backward()` has used it, with the tensors it captured: a weight captured
+    /// by a layer's pullback would otherwise be shared when the optimizer updates it in place,
+    /// and copied on every step.
+    @usableFromInline var pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// True for nodes created directly rather than by an operation.
+    public let isLeaf: Bool
 
     /// A leaf: an input (`requiresGrad: false`, the default) or a parameter.
     public init(_ value: Tensor<Scalar>, requiresGrad: Bool = false) {
@@ -27,6 +32,7 @@ public final class Variable<Scalar: TensorScalar> {
         self.requiresGrad = requiresGrad
         self.parents = []
         self.pullback = nil
+        isLeaf = true
     }
 
     @usableFromInline
@@ -35,6 +41,7 @@ public final class Variable<Scalar: TensorScalar> {
         self.requiresGrad = true
         self.parents = parents
         self.pullback = pullback
+        isLeaf = false
     }
 
     /// The result of a custom operation on `inputs`. `pullback` maps ∂L/∂result to ∂L/∂input
@@ -67,19 +74,20 @@ public final class Variable<Scalar: TensorScalar> {
 
     /// The value's shape.
     @inlinable public var shape: [Int] { value.shape }
-    /// True for nodes created directly rather than by an operation.
-    public var isLeaf: Bool { pullback == nil }
 
     /// Clears the gradient.
     public func zeroGrad() { grad = nil }
 
     /// Back-propagates from this node: `seed` is ∂L/∂self (default 1 for a one-element value).
     /// Gradients of shared sub-expressions are summed; nodes are visited in reverse
-    /// topological order found without recursion, so long unrolled graphs are fine.
+    /// topological order found without recursion, so long unrolled graphs are fine. Each node's
+    /// pullback is released once used, as PyTorch frees a graph without `retain_graph`: call
+    /// it once per forward pass.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func backward(seed: Tensor<Scalar>? = nil) {
         precondition(requiresGrad, "backward: this value depends on nothing that requires a gradient")
+        precondition(isLeaf || pullback != nil, "backward: this graph was already used by backward(); run the forward pass again")
         let start = seed ?? {
             precondition(value.count == 1, "backward: a seed is needed for a non-scalar value of shape \(shape)")
             return Tensor(repeating: 1, shape: shape)
@@ -90,6 +98,7 @@ public final class Variable<Scalar: TensorScalar> {
         for node in order.reversed() {
             guard let pullback = node.pullback, let g = node.grad else { continue }
             let inputGrads = pullback(g)
+            node.pullback = nil  // the graph is used once, as PyTorch's without retain_graph
             for (parent, pg) in zip(node.parents, inputGrads) where parent.requiresGrad {
                 if let pg { parent.accumulate(pg) }
             }

@@ -84,3 +84,21 @@ final class GraphTests: XCTestCase {
         XCTAssertGreaterThan(results[0].relativeError, 0.1)
     }
 }
+
+/// A used graph lets go of the tensors it captured, so the optimizer's in-place update of a
+/// weight does not copy it while the loss is still in scope.
+final class GraphReleaseTests: XCTestCase {
+    func testBackwardReleasesCapturedWeights() {
+        var rng = RandomGenerator(seed: 3)
+        let w = Variable(Tensor<Float>.normal(shape: [6, 4], using: &rng), requiresGrad: true)
+        let x = Variable(Tensor<Float>.normal(shape: [5, 4], using: &rng))
+        let loss = Variable.linear(x, weight: w, bias: nil).sum()
+        loss.backward()
+        let before = w.value.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        w.value.withUnsafeMutableBufferPointer { $0[0] += 1 }
+        let after = w.value.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        XCTAssertEqual(before, after, "updated in place: the graph no longer shares the weight's storage")
+        XCTAssertNotNil(w.grad)
+        withExtendedLifetime(loss) {}
+    }
+}
