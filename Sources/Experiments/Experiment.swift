@@ -37,12 +37,17 @@ public struct Experiment: Sendable, Equatable {
     public var file: String
 
     /// Reads and checks the experiment file at `path`.
-    public static func load(path: String) throws(ExperimentError) -> Experiment {
+    public static func load(path: String) throws(ExperimentError) -> Experiment { try read(path: path).experiment }
+
+    /// Reads and checks the experiment file at `path`, and gives the bytes it was parsed from
+    /// (what a run folder keeps, read once so the two cannot differ).
+    public static func read(path: String) throws(ExperimentError) -> (experiment: Experiment, text: Data) {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do { data = try FileInput.bytes(path, limit: 16 << 20) } catch { throw ExperimentError(file: path, key: "", message: error.reason) }
-        return try parse(data, file: url.lastPathComponent, defaultName: url.deletingPathExtension().lastPathComponent,
-                         folder: url.deletingLastPathComponent().path)
+        let experiment = try parse(data, file: url.lastPathComponent, defaultName: url.deletingPathExtension().lastPathComponent,
+                                   folder: url.deletingLastPathComponent().path)
+        return (experiment, data)
     }
 
     /// Parses experiment JSON; `file` names it in errors. The text is checked strictly first

@@ -7,12 +7,7 @@ import GradGuard
 enum ExperimentInput {
     static func load(_ path: String?) throws -> (experiment: Experiment, text: Data) {
         guard let path else { return (DefaultExperiment.experiment(), Data(DefaultExperiment.json.utf8)) }
-        do {
-            let experiment = try Experiment.load(path: path)
-            return (experiment, FileManager.default.contents(atPath: path) ?? Data())
-        } catch {
-            throw CLIError(error.description)
-        }
+        do { return try Experiment.read(path: path) } catch { throw CLIError(error.description) }
     }
 
     /// "digits, 10 epochs × 45 steps" for a header line.
