@@ -29,7 +29,7 @@ let package = Package(
             dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Autodiff", dependencies: ["TensorCore"]),
         .target(name: "Initializers", dependencies: ["TensorCore"]),
-        .target(name: "Layers", dependencies: ["Autodiff", "Initializers"]),
+        .target(name: "Layers", dependencies: ["Autodiff", "Initializers", "CKernels"]),
         .target(name: "Checkpoints", dependencies: ["Layers"]),
         .target(name: "Losses", dependencies: ["Autodiff"]),
         .target(name: "Optimizers", dependencies: ["Autodiff", "CKernels"]),

@@ -65,13 +65,12 @@ extension Variable {
     @inlinable
     public static func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
         let (input, w) = (x.value, weight.value)
-        var out = Tensor.matmul(input, w, transposeB: true)
         if let b = bias {
             precondition(
                 b.shape == [w.shape[0]],
                 ShapeError(operation: "linear", shapes: [w.shape, b.shape], reason: "bias must be [out]").description)
-            out.addToEveryRow(b.value)
         }
+        let out = Tensor.matmul(input, w, transposeB: true, rowBias: bias?.value)
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         let hasBias = bias != nil, needsInputGrad = x.requiresGrad
         return operation(out, inputs: inputs) { g in

@@ -2,7 +2,7 @@
 #include "CKernels.h"
 #include "Dispatch.h"
 
-int gg_cpu_isa_level(void) { return gg_isa_level(); }
+int gg_cpu_isa_level(void) { return gg_detected_isa(); }
 
 int gg_cpu_is_amd(void) {
 #if defined(__x86_64__)

@@ -6,5 +6,9 @@
 #define GG_AVX2 __attribute__((target("avx2,fma")))
 #endif
 
-/// 2: AVX-512 (F, DQ, VL), 1: AVX2 + FMA, 0: baseline; detected once.
+/// The level the kernels run at: 2: AVX-512 (F, DQ, VL), 1: AVX2 + FMA, 0: baseline; detected
+/// once (or lowered by gg_limit_isa_level).
 int gg_isa_level(void);
+
+/// What this CPU (and its OS) supports, detected on each call.
+int gg_detected_isa(void);

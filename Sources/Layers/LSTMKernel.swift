@@ -1,46 +1,32 @@
+import CKernels
 import TensorCore
 
 /// The LSTM's recurrence (gates i, f, g, o as PyTorch stacks them) and its back-propagation
 /// through time. `P_t` already holds `x_t · W_ihᵀ + b_ih + b_hh`; one GEMM per step adds
-/// `h_{t−1} · W_hhᵀ` for all four gates. Inner loops index through row pointers so they
-/// vectorise (see `RecurrentKernel`).
+/// `h_{t−1} · W_hhᵀ` for all four gates, then one element-wise pass over the step's block
+/// (Float: CKernels' vectorised `gg_lstm_forward_f32` / `gg_lstm_backward_f32`; Double: the
+/// Swift loops below, which gradient checks run).
 enum LSTMKernel {
     static func forward<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, preactivations: Tensor<Scalar>, weightHH: Tensor<Scalar>
+        _ d: RecurrentDimensions, preactivations: consuming Tensor<Scalar>, recurrent: SmallGemmOperand<Scalar>
     ) -> RecurrentTape<Scalar> {
         var gates = preactivations
-        let n = d.hidden, width = 4 * d.hidden
-        var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, n])
+        var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, d.hidden])
         var cell = hidden, cellTanh = hidden
-        let zero = Tensor<Scalar>(zeros: [n])
-        weightHH.withUnsafeBufferPointer { w in
-            zero.withUnsafeBufferPointer { zero in
-                gates.withUnsafeMutableBufferPointer { g in
-                    hidden.withUnsafeMutableBufferPointer { h in
-                        cell.withUnsafeMutableBufferPointer { c in
-                            cellTanh.withUnsafeMutableBufferPointer { tc in
-                                for t in 0..<d.steps {
-                                    let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                    if t > 0 {
-                                        RecurrentKernel.addRecurrentProduct(
-                                            d, state: h.baseAddress! + stateBase - d.hiddenBlock, weightHH: w.baseAddress!,
-                                            into: g.baseAddress! + gateBase, beta: 1)
-                                    }
-                                    for b in 0..<d.batch {
-                                        let i = g.baseAddress! + gateBase + b * width
-                                        let (f, cg, o) = (i + n, i + 2 * n, i + 3 * n)
-                                        let s = stateBase + b * n
-                                        let (cNew, tNew, hNew) = (c.baseAddress! + s, tc.baseAddress! + s, h.baseAddress! + s)
-                                        let cOld = t > 0 ? UnsafePointer(cNew - d.hiddenBlock) : zero.baseAddress!
-                                        Scalar.vectorSigmoid(i, into: i, count: 2 * n)
-                                        Scalar.vectorTanh(cg, into: cg, count: n)
-                                        Scalar.vectorSigmoid(o, into: o, count: n)
-                                        for j in 0..<n { cNew[j] = f[j] * cOld[j] + i[j] * cg[j] }
-                                        Scalar.vectorTanh(cNew, into: tNew, count: n)
-                                        for j in 0..<n { hNew[j] = o[j] * tNew[j] }
-                                    }
-                                }
+        gates.withUnsafeMutableBufferPointer { g in
+            hidden.withUnsafeMutableBufferPointer { h in
+                cell.withUnsafeMutableBufferPointer { c in
+                    cellTanh.withUnsafeMutableBufferPointer { tc in
+                        for t in 0..<d.steps {
+                            let (gateBlock, s) = (g.baseAddress! + t * d.gateBlock, t * d.hiddenBlock)
+                            if t > 0 {
+                                RecurrentKernel.addRecurrentProduct(
+                                    d, state: h.baseAddress! + s - d.hiddenBlock, recurrent: recurrent, into: gateBlock, beta: 1)
                             }
+                            forwardStep(
+                                batch: d.batch, n: d.hidden, gates: gateBlock,
+                                cellBefore: t > 0 ? UnsafePointer(c.baseAddress! + s - d.hiddenBlock) : nil,
+                                cell: c.baseAddress! + s, cellTanh: tc.baseAddress! + s, hidden: h.baseAddress! + s)
                         }
                     }
                 }
@@ -49,55 +35,63 @@ enum LSTMKernel {
         return RecurrentTape(hidden: hidden, gates: gates, cell: cell, cellTanh: cellTanh)
     }
 
+    /// One step over `[batch, n]`: activates the gates in place; c = f·c_{t−1} + i·g (c_{t−1}
+    /// nil: zero), tanh(c), h = o·tanh(c).
+    @inline(__always)
+    static func forwardStep<Scalar: TensorScalar>(
+        batch: Int, n: Int, gates: UnsafeMutablePointer<Scalar>, cellBefore: UnsafePointer<Scalar>?,
+        cell: UnsafeMutablePointer<Scalar>, cellTanh: UnsafeMutablePointer<Scalar>, hidden: UnsafeMutablePointer<Scalar>
+    ) {
+        if Scalar.self == Float.self {
+            gg_lstm_forward_f32(batch, n, .float(gates), cellBefore.map { .float($0) }, .float(cell), .float(cellTanh), .float(hidden))
+            return
+        }
+        for b in 0..<batch {
+            let i = gates + b * 4 * n
+            let (f, g, o) = (i + n, i + 2 * n, i + 3 * n)
+            let (c, tanhC, h) = (cell + b * n, cellTanh + b * n, hidden + b * n)
+            Scalar.vectorSigmoid(i, into: i, count: 2 * n)
+            Scalar.vectorTanh(g, into: g, count: n)
+            Scalar.vectorSigmoid(o, into: o, count: n)
+            if let before = cellBefore.map({ $0 + b * n }) {
+                for j in 0..<n { c[j] = f[j] * before[j] + i[j] * g[j] }
+            } else {
+                for j in 0..<n { c[j] = i[j] * g[j] }
+            }
+            Scalar.vectorTanh(c, into: tanhC, count: n)
+            for j in 0..<n { h[j] = o[j] * tanhC[j] }
+        }
+    }
+
     /// Per step, with dh = ∂L/∂h_t and dc = ∂L/∂c_t (from step t+1 plus through h_t):
     /// δo = dh·tanh(c)·o(1−o), δi = dc·g·i(1−i), δf = dc·c_{t−1}·f(1−f), δg = dc·i·(1−g²),
     /// ∂L/∂c_{t−1} = dc·f, ∂L/∂h_{t−1} = δ_t · W_hh.
     static func backward<Scalar: TensorScalar>(
         _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
-        weightHH: Tensor<Scalar>, trace: HiddenGradientTrace
+        recurrent: SmallGemmOperand<Scalar>, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
-        let n = d.hidden, width = 4 * d.hidden
         var norms = [Double](repeating: 0, count: d.steps)
-        var dh = Tensor<Scalar>(zeros: [d.batch, n]), dc = dh
-        let zero = Tensor<Scalar>(zeros: [n])
-        let delta = weightHH.withUnsafeBufferPointer { w in
-            zero.withUnsafeBufferPointer { zero in
-                tape.gates.withUnsafeBufferPointer { g in
-                    tape.cell.withUnsafeBufferPointer { c in
-                        tape.cellTanh.withUnsafeBufferPointer { tc in
-                            outputGrad.withUnsafeBufferPointer { og in
-                                dh.withUnsafeMutableBufferPointer { dh in
-                                    dc.withUnsafeMutableBufferPointer { dc in
-                                        Tensor<Scalar>(shape: [d.steps * d.batch, width]) { delta in
-                                            for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                                RecurrentKernel.gatherHiddenGradient(
-                                                    d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                                let gateBase = t * d.gateBlock, stateBase = t * d.hiddenBlock
-                                                for b in 0..<d.batch {
-                                                    let i = g.baseAddress! + gateBase + b * width
-                                                    let (f, cg, o) = (i + n, i + 2 * n, i + 3 * n)
-                                                    let di = delta.baseAddress! + gateBase + b * width
-                                                    let (df, dg, dO) = (di + n, di + 2 * n, di + 3 * n)
-                                                    let s = stateBase + b * n
-                                                    let tanhC = tc.baseAddress! + s
-                                                    let cOld = t > 0 ? c.baseAddress! + s - d.hiddenBlock : zero.baseAddress!
-                                                    let (dhRow, dcRow) = (dh.baseAddress! + b * n, dc.baseAddress! + b * n)
-                                                    for j in 0..<n {
-                                                        let dhv = dhRow[j]
-                                                        let dcv = dcRow[j] + dhv * o[j] * (1 - tanhC[j] * tanhC[j])
-                                                        di[j] = dcv * cg[j] * i[j] * (1 - i[j])
-                                                        df[j] = dcv * cOld[j] * f[j] * (1 - f[j])
-                                                        dg[j] = dcv * i[j] * (1 - cg[j] * cg[j])
-                                                        dO[j] = dhv * tanhC[j] * o[j] * (1 - o[j])
-                                                        dcRow[j] = dcv * f[j]
-                                                    }
-                                                }
-                                                if t > 0 {
-                                                    RecurrentKernel.recurrentGradient(
-                                                        d, delta: delta.baseAddress! + gateBase, weightHH: w.baseAddress!,
-                                                        into: dh.baseAddress!, beta: 0)
-                                                }
-                                            }
+        var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden]), dc = dh
+        let delta = tape.gates.withUnsafeBufferPointer { g in
+            tape.cell.withUnsafeBufferPointer { c in
+                tape.cellTanh.withUnsafeBufferPointer { tc in
+                    outputGrad.withUnsafeBufferPointer { og in
+                        dh.withUnsafeMutableBufferPointer { dh in
+                            dc.withUnsafeMutableBufferPointer { dc in
+                                Tensor<Scalar>(shape: [d.steps * d.batch, 4 * d.hidden]) { delta in
+                                    for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                                        RecurrentKernel.gatherHiddenGradient(
+                                            d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
+                                        let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
+                                        backwardStep(
+                                            batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
+                                            cellBefore: t > 0 ? c.baseAddress! + s - d.hiddenBlock : nil,
+                                            cellTanh: tc.baseAddress! + s, dh: dh.baseAddress!, dc: dc.baseAddress!,
+                                            delta: delta.baseAddress! + gateBase)
+                                        if t > 0 {
+                                            RecurrentKernel.recurrentGradient(
+                                                d, delta: delta.baseAddress! + gateBase, recurrent: recurrent,
+                                                into: dh.baseAddress!, beta: 0)
                                         }
                                     }
                                 }
@@ -109,5 +103,36 @@ enum LSTMKernel {
         }
         trace.norms = norms
         return RecurrentGateGradients(input: delta, recurrent: delta)
+    }
+
+    /// One step of `backward` over `[batch, n]`: writes the gate deltas, replaces dc by ∂L/∂c_{t−1}.
+    @inline(__always)
+    static func backwardStep<Scalar: TensorScalar>(
+        batch: Int, n: Int, gates: UnsafePointer<Scalar>, cellBefore: UnsafePointer<Scalar>?,
+        cellTanh: UnsafePointer<Scalar>, dh: UnsafePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>,
+        delta: UnsafeMutablePointer<Scalar>
+    ) {
+        if Scalar.self == Float.self {
+            gg_lstm_backward_f32(
+                batch, n, .float(gates), cellBefore.map { .float($0) }, .float(cellTanh), .float(dh), .float(dc), .float(delta))
+            return
+        }
+        for b in 0..<batch {
+            let i = gates + b * 4 * n
+            let (f, g, o) = (i + n, i + 2 * n, i + 3 * n)
+            let di = delta + b * 4 * n
+            let (df, dg, dO) = (di + n, di + 2 * n, di + 3 * n)
+            let (tanhC, dhRow, dcRow) = (cellTanh + b * n, dh + b * n, dc + b * n)
+            let before = cellBefore.map { $0 + b * n }
+            for j in 0..<n {
+                let dhv = dhRow[j]
+                let dcv = dcRow[j] + dhv * o[j] * (1 - tanhC[j] * tanhC[j])
+                di[j] = dcv * g[j] * i[j] * (1 - i[j])
+                df[j] = dcv * (before?[j] ?? 0) * f[j] * (1 - f[j])
+                dg[j] = dcv * i[j] * (1 - g[j] * g[j])
+                dO[j] = dhv * tanhC[j] * o[j] * (1 - o[j])
+                dcRow[j] = dcv * f[j]
+            }
+        }
     }
 }

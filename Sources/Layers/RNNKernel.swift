@@ -4,22 +4,20 @@ import TensorCore
 /// `x_t · W_ihᵀ + b_ih + b_hh`, and its back-propagation through time.
 enum RNNKernel {
     static func forward<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, preactivations: Tensor<Scalar>, weightHH: Tensor<Scalar>, nonlinearity f: Activation
+        _ d: RecurrentDimensions, preactivations: consuming Tensor<Scalar>, recurrent: SmallGemmOperand<Scalar>, nonlinearity f: Activation
     ) -> RecurrentTape<Scalar> {
         var pre = preactivations
-        let hidden = weightHH.withUnsafeBufferPointer { w in
-            pre.withUnsafeMutableBufferPointer { p in
-                Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { h in
-                    for t in 0..<d.steps {
-                        let (source, target) = (p.baseAddress! + t * d.hiddenBlock, h.baseAddress! + t * d.hiddenBlock)
-                        if t > 0 {
-                            RecurrentKernel.addRecurrentProduct(
-                                d, state: target - d.hiddenBlock, weightHH: w.baseAddress!, into: source, beta: 1)
-                        }
-                        switch f {
-                        case .relu: for k in 0..<d.hiddenBlock { target[k] = source[k] > 0 ? source[k] : 0 }
-                        default: Scalar.vectorTanh(source, into: target, count: d.hiddenBlock)
-                        }
+        let hidden = pre.withUnsafeMutableBufferPointer { p in
+            Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { h in
+                for t in 0..<d.steps {
+                    let (source, target) = (p.baseAddress! + t * d.hiddenBlock, h.baseAddress! + t * d.hiddenBlock)
+                    if t > 0 {
+                        RecurrentKernel.addRecurrentProduct(
+                            d, state: target - d.hiddenBlock, recurrent: recurrent, into: source, beta: 1)
+                    }
+                    switch f {
+                    case .relu: for k in 0..<d.hiddenBlock { target[k] = source[k] > 0 ? source[k] : 0 }
+                    default: Scalar.vectorTanh(source, into: target, count: d.hiddenBlock)
                     }
                 }
             }
@@ -31,27 +29,25 @@ enum RNNKernel {
     /// δ_t = ∂L/∂h_t ⊙ f′, read from h_t (tanh: 1 − h², relu: h > 0).
     static func backward<Scalar: TensorScalar>(
         _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
-        weightHH: Tensor<Scalar>, nonlinearity f: Activation, trace: HiddenGradientTrace
+        recurrent: SmallGemmOperand<Scalar>, nonlinearity f: Activation, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
         var norms = [Double](repeating: 0, count: d.steps)
         var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden])
-        let delta = weightHH.withUnsafeBufferPointer { w in
-            tape.hidden.withUnsafeBufferPointer { h in
-                outputGrad.withUnsafeBufferPointer { og in
-                    dh.withUnsafeMutableBufferPointer { dh in
-                        Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
-                            for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                RecurrentKernel.gatherHiddenGradient(
-                                    d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
-                                switch f {
-                                case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
-                                default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
-                                }
-                                if t > 0 {
-                                    RecurrentKernel.recurrentGradient(
-                                        d, delta: target, weightHH: w.baseAddress!, into: dh.baseAddress!, beta: 0)
-                                }
+        let delta = tape.hidden.withUnsafeBufferPointer { h in
+            outputGrad.withUnsafeBufferPointer { og in
+                dh.withUnsafeMutableBufferPointer { dh in
+                    Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
+                        for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                            RecurrentKernel.gatherHiddenGradient(
+                                d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
+                            let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
+                            switch f {
+                            case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
+                            default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
+                            }
+                            if t > 0 {
+                                RecurrentKernel.recurrentGradient(
+                                    d, delta: target, recurrent: recurrent, into: dh.baseAddress!, beta: 0)
                             }
                         }
                     }

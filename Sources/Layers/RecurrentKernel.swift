@@ -52,14 +52,15 @@ enum RecurrentKernel {
         let (wih, whh) = (weightIH.value, weightHH.value)
         let timeMajorX = x.value.permuted([1, 0, 2]).reshaped([d.steps * d.batch, d.input])
         // Every step's input projection at once; the GRU keeps b_hh apart (it sits inside r ⊙ …).
-        var projected = Tensor.matmul(timeMajorX, wih, transposeB: true)
-        if let b = biasIH?.value { projected.addToEveryRow(b) }
-        if cell != .gru, let b = biasHH?.value { projected.addToEveryRow(b) }
+        var inputBias = biasIH?.value
+        if cell != .gru, let b = biasHH?.value { inputBias = inputBias.map { $0 + b } ?? b }
+        let projected = Tensor.matmul(timeMajorX, wih, transposeB: true, rowBias: inputBias)
         let tape: RecurrentTape<Scalar>
+        let forwardOperand = SmallGemmOperand(whh, transposed: true)  // W_hhᵀ
         switch cell {
-        case .rnn(let f): tape = RNNKernel.forward(d, preactivations: projected, weightHH: whh, nonlinearity: f)
-        case .lstm: tape = LSTMKernel.forward(d, preactivations: projected, weightHH: whh)
-        case .gru: tape = GRUKernel.forward(d, inputPart: projected, weightHH: whh, biasHH: biasHH?.value)
+        case .rnn(let f): tape = RNNKernel.forward(d, preactivations: consume projected, recurrent: forwardOperand, nonlinearity: f)
+        case .lstm: tape = LSTMKernel.forward(d, preactivations: consume projected, recurrent: forwardOperand)
+        case .gru: tape = GRUKernel.forward(d, inputPart: consume projected, recurrent: forwardOperand, biasHH: biasHH?.value)
         }
         let output = returnsSequences
             ? tape.hidden.reshaped([d.steps, d.batch, d.hidden]).permuted([1, 0, 2])
@@ -71,16 +72,17 @@ enum RecurrentKernel {
         return Variable.operation(output, inputs: inputs) { g in
             let outputGrad = returnsSequences ? g.permuted([1, 0, 2]).reshaped([d.steps * d.batch, d.hidden]) : g
             let grads: RecurrentGateGradients<Scalar>
+            let backwardOperand = SmallGemmOperand(whh)
             switch cell {
             case .rnn(let f):
                 grads = RNNKernel.backward(d, tape, outputGrad: outputGrad, sequence: returnsSequences,
-                                           weightHH: whh, nonlinearity: f, trace: trace)
+                                           recurrent: backwardOperand, nonlinearity: f, trace: trace)
             case .lstm:
                 grads = LSTMKernel.backward(d, tape, outputGrad: outputGrad, sequence: returnsSequences,
-                                            weightHH: whh, trace: trace)
+                                            recurrent: backwardOperand, trace: trace)
             case .gru:
                 grads = GRUKernel.backward(d, tape, outputGrad: outputGrad, sequence: returnsSequences,
-                                           weightHH: whh, trace: trace)
+                                           recurrent: backwardOperand, trace: trace)
             }
             let dx = needsInputGrad
                 ? Tensor.matmul(grads.input, wih).reshaped([d.steps, d.batch, d.input]).permuted([1, 0, 2]) : nil
@@ -116,26 +118,24 @@ enum RecurrentKernel {
         }
     }
 
-    /// `c += a · W_hhᵀ` for one step's `[batch, hidden]` block `a` (`beta` 0 overwrites).
+    /// `c += a · W_hhᵀ` for one step's `[batch, hidden]` block `a` (`beta` 0 overwrites);
+    /// `recurrent` is W_hhᵀ, packed once per sequence.
     @inline(__always)
     static func addRecurrentProduct<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, state a: UnsafePointer<Scalar>, weightHH w: UnsafePointer<Scalar>,
+        _ d: RecurrentDimensions, state a: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
         into c: UnsafeMutablePointer<Scalar>, beta: Scalar
     ) {
-        Scalar.gemm(
-            transposeA: false, transposeB: true, m: d.batch, n: d.gates * d.hidden, k: d.hidden,
-            alpha: 1, a: a, lda: d.hidden, b: w, ldb: d.hidden, beta: beta, c: c, ldc: d.gates * d.hidden)
+        recurrent.multiply(m: d.batch, a, lda: d.hidden, into: c, ldc: d.gates * d.hidden, accumulate: beta != 0)
     }
 
-    /// `c = δ · W_hh (+ c if beta is 1)`: the gradient one step's gate block sends to h_{t−1}.
+    /// `c = δ · W_hh (+ c if beta is 1)`: the gradient one step's gate block sends to h_{t−1};
+    /// `recurrent` is W_hh, packed once per sequence.
     @inline(__always)
     static func recurrentGradient<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, delta: UnsafePointer<Scalar>, weightHH w: UnsafePointer<Scalar>,
+        _ d: RecurrentDimensions, delta: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
         into c: UnsafeMutablePointer<Scalar>, beta: Scalar
     ) {
-        Scalar.gemm(
-            transposeA: false, transposeB: false, m: d.batch, n: d.hidden, k: d.gates * d.hidden,
-            alpha: 1, a: delta, lda: d.gates * d.hidden, b: w, ldb: d.hidden, beta: beta, c: c, ldc: d.hidden)
+        recurrent.multiply(m: d.batch, delta, lda: d.gates * d.hidden, into: c, ldc: d.hidden, accumulate: beta != 0)
     }
 
     /// ∂L/∂h_t into `dh` (`[batch, hidden]`): what came back from step t+1 (`dh`'s current

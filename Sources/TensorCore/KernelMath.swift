@@ -41,3 +41,16 @@ extension Float: KernelMath {
 
 /// The instruction set the `Float` kernels use on this CPU: `"avx512"`, `"avx2"` or `"baseline"`.
 public var vectorISA: String { String(cString: gg_vector_isa()) }
+
+/// The instruction-set levels the `Float` kernels can run at on this CPU, lowest first:
+/// 0 baseline, 1 AVX2 + FMA, 2 AVX-512.
+public var availableVectorISALevels: [Int] { Array(0...Int(gg_cpu_isa_level())) }
+
+/// Runs `body` with every `Float` kernel limited to instruction-set `level` (see
+/// `availableVectorISALevels`), then restores the CPU's own: lets tests cover each kernel
+/// variant on one machine. Not for concurrent use.
+public func withVectorISALevel<R>(_ level: Int, _ body: () throws -> R) rethrows -> R {
+    gg_limit_isa_level(Int32(level))
+    defer { gg_limit_isa_level(-1) }
+    return try body()
+}

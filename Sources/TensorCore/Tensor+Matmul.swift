@@ -21,24 +21,37 @@ extension Tensor {
 
     /// `op(a) · op(b)` for 2-D tensors, `op` being an optional transpose (no copy is made:
     /// the flags go to `gemm`).
+    ///
+    /// With `rowBias` (`[n]`), the result is `op(a) · op(b) + rowBias` on every row, in one pass:
+    /// the rows start as the bias and the GEMM adds to them (no second pass over the output).
     @inlinable
     public static func matmul(
-        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, rowBias: Tensor? = nil
     ) -> Tensor {
         let (m, n, k) = shapePrecondition {
             try matmulDimensions(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
         }
+        if let rowBias {
+            precondition(
+                rowBias.shape == [n],
+                ShapeError(operation: "matmul", shapes: [a.shape, b.shape, rowBias.shape], reason: "rowBias must be [\(n)]")
+                    .description)
+        }
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 Tensor(shape: [m, n]) { out in
-                    if k == 0 {
+                    if let rowBias {
+                        rowBias.withUnsafeBufferPointer { bias in
+                            for i in 0..<m { (out.baseAddress! + i * n).initialize(from: bias.baseAddress!, count: n) }
+                        }
+                    } else if k == 0 {
                         out.initialize(repeating: 0)
-                        return
                     }
+                    guard k > 0 else { return }
                     Scalar.gemm(
                         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                         alpha: 1, a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
-                        beta: 0, c: out.baseAddress!, ldc: n)
+                        beta: rowBias == nil ? 0 : 1, c: out.baseAddress!, ldc: n)
                 }
             }
         }

@@ -65,18 +65,41 @@ final class RecurrentLayerTests: XCTestCase {
         }
     }
 
+    /// The Float path (CKernels' cell kernels and small GEMM, at every instruction set this CPU
+    /// has) against the Double path (Swift loops and BLAS), at the tests' small size and at one
+    /// whose gate width spans several GEMM panels with a ragged last one and whose backward
+    /// product runs over more than one slice of k (hidden 37: 4 · 37 = 148 > 128).
     func testFloatKernelsAgreeWithDouble() {
-        for cell in Self.cells {
-            let d: RecurrentLayer<Double> = makeLayer(cell, sequences: true)
-            let f: RecurrentLayer<Float> = makeLayer(cell, sequences: true)
-            let xd: Variable<Double> = sequence(), xf: Variable<Float> = sequence()
-            let yd = d(xd), yf = f(xf)
-            XCTAssertLessThan((Tensor<Double>(yf.value) - yd.value).abs().maxAll(), 1e-5, "\(cell)")
-            yd.sum().backward()
-            yf.sum().backward()
-            for (pd, pf) in zip(d.parameters, f.parameters) {
-                let scale = Swift.max(1, pd.grad!.abs().maxAll())
-                XCTAssertLessThan((Tensor<Double>(pf.grad!) - pd.grad!).abs().maxAll() / scale, 1e-4, "\(cell)")
+        for (batch, hidden) in [(Self.batch, Self.hidden), (6, 37)] {
+            for cell in Self.cells {
+                var rng = RandomGenerator(seed: 5)
+                let scale = Initializer.uniform(low: -0.8 / Double(hidden).squareRoot() * 2, high: 0.8 / Double(hidden).squareRoot() * 2)
+                let weights = rng
+                func layer<S: TensorScalar>(_: S.Type) -> RecurrentLayer<S> {
+                    var copy = weights
+                    return RecurrentLayer(
+                        cell: cell, inputSize: Self.inputSize, hiddenSize: hidden, bias: true, returnsSequences: true,
+                        inputWeightInitializer: scale, recurrentWeightInitializer: scale, biasInitializer: scale, using: &copy)
+                }
+                let d = layer(Double.self)
+                let x = Tensor<Double>.normal(shape: [batch, Self.steps, Self.inputSize], using: &rng)
+                let xd = Variable(x, requiresGrad: true)
+                let yd = d(xd)
+                yd.sum().backward()
+                for level in availableVectorISALevels {
+                    withVectorISALevel(level) {
+                        let f = layer(Float.self)
+                        let xf = Variable(Tensor<Float>(x), requiresGrad: true)
+                        let yf = f(xf)
+                        XCTAssertLessThan((Tensor<Double>(yf.value) - yd.value).abs().maxAll(), 1e-5, "\(cell) hidden \(hidden) ISA \(level)")
+                        yf.sum().backward()
+                        for (pd, pf) in zip([xd] + d.parameters, [xf] + f.parameters) {
+                            let scale = Swift.max(1, pd.grad!.abs().maxAll())
+                            XCTAssertLessThan((Tensor<Double>(pf.grad!) - pd.grad!).abs().maxAll() / scale, 1e-4,
+                                              "\(cell) hidden \(hidden) ISA \(level)")
+                        }
+                    }
+                }
             }
         }
     }

@@ -13,6 +13,10 @@ void gg_tanh_f32(const float *x, float *y, long n);
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *gg_vector_isa(void);
 
+/// For tests: makes every kernel use at most `level` (2 AVX-512, 1 AVX2 + FMA, 0 baseline;
+/// -1 or above what the CPU has: the CPU's own) from now on; returns the level in force.
+int gg_limit_isa_level(int level);
+
 /// Sets glibc's mmap and trim thresholds in bytes; returns 1 when both were accepted
 /// (0 on other C libraries).
 int gg_keep_freed_memory(int mmap_threshold, int trim_threshold);
@@ -73,3 +77,40 @@ void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long
 
 /// Measures a step after the fact from the weights before it (`old`).
 void gg_measure_step_f32(const float *p, const float *g, const float *old, long n, gg_step_measure *out);
+
+/// The column-panel width of the small-GEMM kernel for this CPU: 64 (AVX-512), 24 (AVX2 + FMA),
+/// or 0 where it does not run (use BLAS there).
+long gg_small_gemm_panel_width(void);
+
+/// Packs B (k × n, row stride ldb; with transposed, B is given as its transpose, n × k) into
+/// `packed` (ceil(n / width) · width · k floats): column panels of `width`, rows contiguous,
+/// zero-padded. `width` is gg_small_gemm_panel_width().
+void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transposed, long width, float *packed);
+
+/// C = A·B (accumulate 0) or C + A·B (accumulate 1), row-major A [m × k] (lda) and C [m × n]
+/// (ldc), B packed with panel `width` by gg_small_gemm_pack_f32. Single-threaded, for the small
+/// products of a recurrent step.
+void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
+                       long ldc, int accumulate);
+
+/// One LSTM time step's element-wise part over a [batch, n] block (PyTorch's equations, gates
+/// i, f, g, o): `gates` ([batch, 4n]) holds the pre-activations and is overwritten with the
+/// activated gates; c = f·c_old + i·g (c_old NULL: zero), tanh_c = tanh(c), h = o·tanh_c.
+void gg_lstm_forward_f32(long batch, long n, float *gates, const float *c_old, float *c_new, float *tanh_c, float *h);
+
+/// Its backward pass: with dh = ∂L/∂h_t and dc = ∂L/∂c_t from step t+1, writes the gate deltas
+/// (δi, δf, δg, δo, [batch, 4n]) and replaces dc by ∂L/∂c_{t−1}.
+void gg_lstm_backward_f32(long batch, long n, const float *gates, const float *c_old, const float *tanh_c,
+                          const float *dh, float *dc, float *delta);
+
+/// One GRU time step's element-wise part (gates r, z, n): `gates` ([batch, 3n]) holds
+/// W_i· x + b_i· and is overwritten with r, z and the candidate; `recurrent` ([batch, 3n]) is
+/// W_h· h_old, `bias` b_h· ([3n]); hn = W_hn h_old + b_hn; h = (1 − z)·candidate + z·h_old
+/// (h_old NULL: zero).
+void gg_gru_forward_f32(long batch, long n, float *gates, const float *recurrent, const float *bias,
+                        const float *h_old, float *hn, float *h);
+
+/// Its backward pass: from dh = ∂L/∂h_t writes the input-side deltas (δr, δz, δn) and the
+/// recurrent-side ones (δr, δz, δn·r), and replaces dh by its direct part dh·z.
+void gg_gru_backward_f32(long batch, long n, const float *gates, const float *hn, const float *h_old, float *dh,
+                         float *input_delta, float *recurrent_delta);
