@@ -105,22 +105,62 @@ GG_ROW(lstm_backward, GG_LSTM_BACKWARD_ARGS, GG_LSTM_BACKWARD_BODY)
 GG_ROW(gru_forward, GG_GRU_FORWARD_ARGS, GG_GRU_FORWARD_BODY)
 GG_ROW(gru_backward, GG_GRU_BACKWARD_ARGS, GG_GRU_BACKWARD_BODY)
 
-void gg_lstm_forward_f32(long batch, long n, float *gates, const float *c_old, float *c_new, float *tanh_c, float *h) {
+// Each step's block is split by rows between this thread and the helper (gg_run_in_halves) when
+// it is large enough to pay for the hand-over (about 0.5 µs).
+#define GG_CELL_SPLIT_ELEMENTS 2048L
+
+typedef struct {
+    long batch, n;
+    float *gates;
+    const float *c_old;
+    float *c_new, *tanh_c, *h;
+} lstm_forward_task;
+
+static void lstm_forward_rows(void *context, int half) {
+    const lstm_forward_task *t = context;
     lstm_forward_row row = lstm_forward_pick();
-    for (long b = 0; b < batch; b++) {
-        float *i = gates + b * 4 * n;
-        row(n, i, i + n, i + 2 * n, i + 3 * n, c_old ? c_old + b * n : 0, c_new + b * n, tanh_c + b * n, h + b * n);
+    long n = t->n, split = t->batch / 2;
+    for (long b = half ? split : 0; b < (half ? t->batch : split); b++) {
+        float *i = t->gates + b * 4 * n;
+        row(n, i, i + n, i + 2 * n, i + 3 * n, t->c_old ? t->c_old + b * n : 0, t->c_new + b * n, t->tanh_c + b * n,
+            t->h + b * n);
+    }
+}
+
+void gg_lstm_forward_f32(long batch, long n, float *gates, const float *c_old, float *c_new, float *tanh_c, float *h) {
+    lstm_forward_task task = {batch, n, gates, c_old, c_new, tanh_c, h};
+    if (batch >= 2 && batch * n >= GG_CELL_SPLIT_ELEMENTS) gg_run_in_halves(lstm_forward_rows, &task);
+    else {
+        lstm_forward_rows(&task, 0);
+        lstm_forward_rows(&task, 1);
+    }
+}
+
+typedef struct {
+    long batch, n;
+    const float *gates, *c_old, *tanh_c, *dh;
+    float *dc, *delta;
+} lstm_backward_task;
+
+static void lstm_backward_rows(void *context, int half) {
+    const lstm_backward_task *t = context;
+    lstm_backward_row row = lstm_backward_pick();
+    long n = t->n, split = t->batch / 2;
+    for (long b = half ? split : 0; b < (half ? t->batch : split); b++) {
+        const float *i = t->gates + b * 4 * n;
+        float *d = t->delta + b * 4 * n;
+        row(n, i, i + n, i + 2 * n, i + 3 * n, t->c_old ? t->c_old + b * n : 0, t->tanh_c + b * n, t->dh + b * n,
+            t->dc + b * n, d, d + n, d + 2 * n, d + 3 * n);
     }
 }
 
 void gg_lstm_backward_f32(long batch, long n, const float *gates, const float *c_old, const float *tanh_c,
                           const float *dh, float *dc, float *delta) {
-    lstm_backward_row row = lstm_backward_pick();
-    for (long b = 0; b < batch; b++) {
-        const float *i = gates + b * 4 * n;
-        float *d = delta + b * 4 * n;
-        row(n, i, i + n, i + 2 * n, i + 3 * n, c_old ? c_old + b * n : 0, tanh_c + b * n, dh + b * n, dc + b * n, d,
-            d + n, d + 2 * n, d + 3 * n);
+    lstm_backward_task task = {batch, n, gates, c_old, tanh_c, dh, dc, delta};
+    if (batch >= 2 && batch * n >= GG_CELL_SPLIT_ELEMENTS) gg_run_in_halves(lstm_backward_rows, &task);
+    else {
+        lstm_backward_rows(&task, 0);
+        lstm_backward_rows(&task, 1);
     }
 }
 

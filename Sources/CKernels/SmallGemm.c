@@ -167,6 +167,32 @@ void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transp
         }
 }
 
+typedef struct {
+    long m, n, k, lda, width, ldc, split;  // split: the first column of the second half
+    const float *a, *packed;
+    float *c;
+    int accumulate;
+} gg_small_gemm_task;
+
+static void gg_small_gemm_columns(const gg_small_gemm_task *t, long begin, long end) {
+    if (end <= begin) return;
+#if defined(__x86_64__)
+    const float *panels = t->packed + begin * t->k;
+    if (t->width == 64) gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->lda, panels, t->c + begin, t->ldc, t->accumulate);
+    else if (t->width == 24) gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->lda, panels, t->c + begin, t->ldc, t->accumulate);
+#endif
+}
+
+static void gg_small_gemm_half(void *context, int half) {
+    const gg_small_gemm_task *t = context;
+    if (half == 0) gg_small_gemm_columns(t, 0, t->split);
+    else gg_small_gemm_columns(t, t->split, t->n);
+}
+
+// Below this many multiply-adds (about 5 µs of one core's work) a second thread costs more
+// than it saves.
+#define GG_SMALL_GEMM_SPLIT_MADDS (1L << 19)
+
 void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
                        long ldc, int accumulate) {
     if (m <= 0 || n <= 0) return;
@@ -176,8 +202,8 @@ void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const f
                 for (long j = 0; j < n; j++) c[i * ldc + j] = 0;
         return;
     }
-#if defined(__x86_64__)
-    if (width == 64) gg_gemm_avx512(m, n, k, a, lda, packed, c, ldc, accumulate);
-    else if (width == 24) gg_gemm_avx2(m, n, k, a, lda, packed, c, ldc, accumulate);
-#endif
+    long panels = (n + width - 1) / width;
+    gg_small_gemm_task task = {m, n, k, lda, width, ldc, (panels + 1) / 2 * width, a, packed, c, accumulate};
+    if (panels >= 2 && m * n * k >= GG_SMALL_GEMM_SPLIT_MADDS) gg_run_in_halves(gg_small_gemm_half, &task);
+    else gg_small_gemm_columns(&task, 0, n);
 }

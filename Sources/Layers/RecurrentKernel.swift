@@ -86,36 +86,63 @@ enum RecurrentKernel {
             }
             let dx = needsInputGrad
                 ? Tensor.matmul(grads.input, wih).reshaped([d.steps, d.batch, d.input]).permuted([1, 0, 2]) : nil
-            let dWih = Tensor.matmul(grads.input, timeMajorX, transposeA: true)
-            let dWhh = previousStateProduct(d, grads.recurrent, tape.hidden)
-            var result: [Tensor<Scalar>?] = [dx, dWih, dWhh]
-            let inputBiasGrad = hasBiasIH || hasBiasHH ? grads.input.sum(alongAxes: [0]) : nil
-            if hasBiasIH { result.append(inputBiasGrad) }
-            if hasBiasHH {
+            var result: [Tensor<Scalar>?] = [dx]
+            if cell == .gru {
+                // The GRU's two sides have different deltas: one product each.
+                let inputSide = parameterGradients(d, grads.input, input: timeMajorX, hidden: nil)
+                let recurrentSide = parameterGradients(d, grads.recurrent, input: nil, hidden: tape.hidden)
+                result += [inputSide.input, recurrentSide.recurrent]
+                if hasBiasIH { result.append(inputSide.bias) }
+                if hasBiasHH { result.append(recurrentSide.bias) }
+            } else {
                 // RNN and LSTM add both biases to the same pre-activation: one column sum serves both.
-                result.append(cell == .gru ? grads.recurrent.sum(alongAxes: [0]) : inputBiasGrad)
+                let all = parameterGradients(d, grads.input, input: timeMajorX, hidden: tape.hidden)
+                result += [all.input, all.recurrent]
+                if hasBiasIH { result.append(all.bias) }
+                if hasBiasHH { result.append(all.bias) }
             }
             return result
         }
     }
 
-    /// ∂W_hh = Σ_{t ≥ 1} δ_tᵀ · h_{t−1} as one GEMM: steps 1… of δ against steps …T−2 of h
-    /// (h_{−1} = 0 contributes nothing).
-    static func previousStateProduct<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, _ delta: Tensor<Scalar>, _ hidden: Tensor<Scalar>
-    ) -> Tensor<Scalar> {
-        let width = d.gates * d.hidden
-        guard d.steps > 1 else { return Tensor(zeros: [width, d.hidden]) }
-        return delta.withUnsafeBufferPointer { pd in
-            hidden.withUnsafeBufferPointer { ph in
-                Tensor(shape: [width, d.hidden]) { out in
-                    Scalar.gemm(
-                        transposeA: true, transposeB: false, m: width, n: d.hidden, k: (d.steps - 1) * d.batch,
-                        alpha: 1, a: pd.baseAddress! + d.gateBlock, lda: width, b: ph.baseAddress!, ldb: d.hidden,
-                        beta: 0, c: out.baseAddress!, ldc: d.hidden)
+    /// ∂W_ih = Σ_t δ_tᵀ · x_t, ∂W_hh = Σ_{t ≥ 1} δ_tᵀ · h_{t−1} and the bias gradient Σ_t δ_t
+    /// (`[width]`) as one GEMM, `δᵀ · [x | h_{t−1} | 1]`, so δ (the largest operand) is read and
+    /// packed once; a side left nil is left out (and comes back nil). h_{−1} = 0.
+    static func parameterGradients<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, _ delta: Tensor<Scalar>, input: Tensor<Scalar>?, hidden: Tensor<Scalar>?
+    ) -> (input: Tensor<Scalar>?, recurrent: Tensor<Scalar>?, bias: Tensor<Scalar>) {
+        let width = d.gates * d.hidden, rows = d.steps * d.batch
+        let inputColumns = input == nil ? 0 : d.input, hiddenColumns = hidden == nil ? 0 : d.hidden
+        let columns = inputColumns + hiddenColumns + 1
+        var operand = Tensor<Scalar>(zeros: [rows, columns])
+        operand.withUnsafeMutableBufferPointer { r in
+            input?.withUnsafeBufferPointer { x in
+                for row in 0..<rows {
+                    (r.baseAddress! + row * columns).update(from: x.baseAddress! + row * d.input, count: d.input)
+                }
+            }
+            hidden?.withUnsafeBufferPointer { h in
+                for row in d.batch..<rows {
+                    (r.baseAddress! + row * columns + inputColumns)
+                        .update(from: h.baseAddress! + (row - d.batch) * d.hidden, count: d.hidden)
+                }
+            }
+            for row in 0..<rows { r[row * columns + columns - 1] = 1 }
+        }
+        let product = Tensor.matmul(delta, operand, transposeA: true)  // [width, columns]
+        func columnsOf(_ range: Range<Int>) -> Tensor<Scalar> {
+            product.withUnsafeBufferPointer { p in
+                Tensor(shape: [width, range.count]) { out in
+                    for row in 0..<width {
+                        (out.baseAddress! + row * range.count)
+                            .initialize(from: p.baseAddress! + row * columns + range.lowerBound, count: range.count)
+                    }
                 }
             }
         }
+        return (input == nil ? nil : columnsOf(0..<inputColumns),
+                hidden == nil ? nil : columnsOf(inputColumns..<inputColumns + hiddenColumns),
+                columnsOf(columns - 1..<columns).reshaped([width]))
     }
 
     /// `c += a · W_hhᵀ` for one step's `[batch, hidden]` block `a` (`beta` 0 overwrites);
@@ -151,8 +178,6 @@ enum RecurrentKernel {
         } else if t == d.steps - 1 {
             for k in 0..<d.hiddenBlock { dh[k] += outputGrad[k] }
         }
-        var squares: Scalar = 0
-        for k in 0..<d.hiddenBlock { squares += dh[k] * dh[k] }
-        norms[t] = Double(squares).squareRoot()
+        norms[t] = Scalar.sumOfSquares(dh.baseAddress!, count: d.hiddenBlock).squareRoot()
     }
 }

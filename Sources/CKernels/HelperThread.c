@@ -1,0 +1,116 @@
+// One helper thread that runs half of a short parallel task while the calling thread runs the
+// other half. Handing work over costs well under a microsecond while the helper waits actively,
+// which it does for GG_SPIN_NS after each task before it sleeps on a condition variable; a pool
+// that sleeps between tasks (Dispatch's) costs several microseconds per hand-over, as much as
+// the work in a recurrent layer's per-step product. While it waits actively it yields the CPU
+// every few microseconds, so that BLAS threads (which wait the same way) still get to run.
+// One caller at a time: a second concurrent caller runs its whole task itself.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "CKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define GG_PAUSE() _mm_pause()
+#else
+#define GG_PAUSE() ((void)0)
+#endif
+
+#define GG_SPIN_NS 200000L  // 0.2 ms of active waiting after a task, then sleep
+
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+static int helper_ready;  // 1 when the helper runs
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static long helper_posted, helper_done;  // task counters (atomic)
+static int helper_sleeping;              // atomic
+static int helper_busy;                  // atomic: a caller holds the helper
+static void (*helper_function)(void *, int);
+static void *helper_context;
+
+static long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+/// Waits actively until `*counter` differs from `value` (or equals it, with `until_equal`):
+/// a few pauses, then a yield, so another thread that needs this CPU gets it.
+static void wait_for(long *counter, long value, int until_equal) {
+    for (long spins = 1;; spins++) {
+        long current = __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+        if ((current == value) == until_equal) return;
+        GG_PAUSE();
+        if (spins % 64 == 0) sched_yield();
+    }
+}
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    long seen = 0;
+    for (;;) {
+        long start = now_ns();
+        for (long spins = 1; __atomic_load_n(&helper_posted, __ATOMIC_ACQUIRE) == seen; spins++) {
+            GG_PAUSE();
+            if (spins % 64 != 0) continue;
+            if (now_ns() - start < GG_SPIN_NS) {
+                sched_yield();
+                continue;
+            }
+            pthread_mutex_lock(&helper_lock);
+            __atomic_store_n(&helper_sleeping, 1, __ATOMIC_SEQ_CST);
+            while (__atomic_load_n(&helper_posted, __ATOMIC_SEQ_CST) == seen) pthread_cond_wait(&helper_wake, &helper_lock);
+            __atomic_store_n(&helper_sleeping, 0, __ATOMIC_RELAXED);
+            pthread_mutex_unlock(&helper_lock);
+        }
+        seen = __atomic_load_n(&helper_posted, __ATOMIC_ACQUIRE);
+        helper_function(helper_context, 1);
+        __atomic_store_n(&helper_done, seen, __ATOMIC_RELEASE);
+    }
+    return 0;
+}
+
+// A forked child has no helper thread: it runs every task itself.
+static void helper_forget(void) { helper_ready = 0; }
+
+static void helper_start(void) {
+    pthread_atfork(0, 0, helper_forget);
+    const char *setting = getenv("GRADGUARD_HELPER_THREAD");
+    if (setting && strcmp(setting, "0") == 0) return;
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) != 0 || CPU_COUNT(&cpus) < 2) return;
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attributes, helper_main, 0) == 0) helper_ready = 1;
+    pthread_attr_destroy(&attributes);
+}
+
+int gg_helper_available(void) {
+    pthread_once(&helper_once, helper_start);
+    return helper_ready;
+}
+
+void gg_run_in_halves(void (*function)(void *context, int half), void *context) {
+    if (!gg_helper_available() || __atomic_exchange_n(&helper_busy, 1, __ATOMIC_ACQUIRE)) {
+        function(context, 0);
+        function(context, 1);
+        return;
+    }
+    helper_function = function;
+    helper_context = context;
+    long task = __atomic_add_fetch(&helper_posted, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&helper_sleeping, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&helper_lock);
+        pthread_cond_signal(&helper_wake);
+        pthread_mutex_unlock(&helper_lock);
+    }
+    function(context, 0);
+    wait_for(&helper_done, task, 1);
+    __atomic_store_n(&helper_busy, 0, __ATOMIC_RELEASE);
+}
