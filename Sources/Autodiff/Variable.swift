@@ -18,6 +18,10 @@ public final class Variable<Scalar: TensorScalar> {
     /// Keep this intermediate node's gradient after `backward()` (how the monitor reads
     /// ∂L/∂a at a layer's output). Default false.
     public var retainsGrad = false
+    /// Called once by `backward()` with this node's complete gradient, just before it is sent on
+    /// to the node's inputs (PyTorch's `Tensor.register_hook`, read-only): the gradient was just
+    /// computed, so reading it here is a pass over data still in cache. Default nil.
+    public var gradientHook: ((Tensor<Scalar>) -> Void)?
     @usableFromInline var parents: [Variable]
     /// Released once `backward()` has used it, with the tensors it captured: a weight captured
     /// by a layer's pullback would otherwise be shared when the optimizer updates it in place,
@@ -97,6 +101,8 @@ public final class Variable<Scalar: TensorScalar> {
         if isLeaf { accumulate(start) } else { grad = start }
         for node in order.reversed() {
             guard let pullback = node.pullback, let g = node.grad else { continue }
+            node.gradientHook?(g)
+            node.gradientHook = nil
             let inputGrads = pullback(g)
             node.pullback = nil  // the graph is used once, as PyTorch's without retain_graph
             for (parent, pg) in zip(node.parents, inputGrads) where parent.requiresGrad {

@@ -5,6 +5,11 @@ import TensorCore
 /// back into it, without changing the model's code (PyTorch's forward hooks plus
 /// `retain_grad()`). This is the monitor's hook into a model.
 ///
+/// With `summarizes` on, it also takes each output's statistics inside the hooks — in the
+/// forward hook right after the layer produced its output, in a gradient hook right after
+/// backward produced ∂L/∂a — while that data is still in cache: read later, after the whole
+/// step, each of these passes would come from memory.
+///
 /// Use: create it, run forward and `backward()`, then `collect()`; repeat every step.
 /// It holds the step's output nodes only until `collect()`, so no graph outlives its step.
 public final class LayerTap<Scalar: TensorScalar> {
@@ -16,11 +21,42 @@ public final class LayerTap<Scalar: TensorScalar> {
         public let activation: Tensor<Scalar>
         /// ∂L/∂output, or nil if the loss did not depend on it (or `backward` was not run).
         public let gradient: Tensor<Scalar>?
+        /// The output's summary, taken in the forward hook; nil with `summarizes` off.
+        public let summary: ActivationSummary?
+        /// Σ (∂L/∂output)² in Double, taken in the gradient hook; nil with `summarizes` off or
+        /// without a gradient.
+        public let gradientSquares: Double?
+    }
+
+    /// What the forward hook measures of an output: its finite values' sum and sum of squares
+    /// (Double), how many are finite, and, for a module with an observed activation,
+    /// `Tensor.outputDerivativeStatistics` of it.
+    public struct ActivationSummary: Sendable {
+        public let sum: Double
+        public let sumOfSquares: Double
+        public let finite: Int
+        public let derivative: (meanDerivative: Double, flaggedFraction: Double)?
+    }
+
+    /// Take the statistics in the hooks for the forward and backward passes from now on
+    /// (default true); the monitor turns it off for steps it does not record.
+    public var summarizes = true
+
+    /// One tapped output of the current step, filled in by the hooks.
+    private final class Observation {
+        let path: String
+        let output: Variable<Scalar>
+        let summary: ActivationSummary?
+        var gradientSquares: Double?
+
+        init(path: String, output: Variable<Scalar>, summary: ActivationSummary?) {
+            (self.path, self.output, self.summary) = (path, output, summary)
+        }
     }
 
     private let model: Module<Scalar>
     private var installed: [(module: Module<Scalar>, hook: Int)] = []
-    private var pending: [(path: String, output: Variable<Scalar>)] = []
+    private var pending: [Observation] = []
 
     /// Taps every module for which `include(path, module)` is true; by default the leaves
     /// (modules without children), i.e. every Linear and activation layer.
@@ -30,12 +66,28 @@ public final class LayerTap<Scalar: TensorScalar> {
     ) {
         self.model = model
         for (path, module) in model.namedModules() where include(path, module) {
-            let id = module.addForwardHook { [unowned self] _, _, output in
+            let id = module.addForwardHook { [unowned self] module, _, output in
                 output.retainsGrad = true
-                self.pending.append((path, output))
+                let observation = Observation(
+                    path: path, output: output, summary: summarizes ? Self.summarize(output.value, module) : nil)
+                if summarizes {
+                    output.gradientHook = { [unowned observation] g in
+                        observation.gradientSquares = g.withUnsafeBufferPointer { p in
+                            p.isEmpty ? 0 : Scalar.sumOfSquares(p.baseAddress!, count: p.count)
+                        }
+                    }
+                }
+                self.pending.append(observation)
             }
             installed.append((module, id))
         }
+    }
+
+    private static func summarize(_ value: Tensor<Scalar>, _ module: Module<Scalar>) -> ActivationSummary {
+        let (sum, squares, finite) = value.finiteStatistics()
+        return ActivationSummary(
+            sum: sum, sumOfSquares: squares, finite: finite,
+            derivative: module.observedActivation.flatMap { value.outputDerivativeStatistics($0) })
     }
 
     /// The paths of the tapped layers, in model order.
@@ -44,7 +96,10 @@ public final class LayerTap<Scalar: TensorScalar> {
     /// The records of the forward passes since the last call, in call order, and forgets them.
     public func collect() -> [Record] {
         defer { pending.removeAll(keepingCapacity: true) }
-        return pending.map { Record(path: $0.path, activation: $0.output.value, gradient: $0.output.grad) }
+        return pending.map {
+            Record(path: $0.path, activation: $0.output.value, gradient: $0.output.grad, summary: $0.summary,
+                   gradientSquares: $0.output.grad == nil ? nil : $0.gradientSquares)
+        }
     }
 
     /// Removes the hooks.

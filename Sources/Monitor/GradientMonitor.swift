@@ -63,6 +63,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     public func observe(_ context: StepContext<Scalar>) {
         let outputs = tap?.collect() ?? []
         defer {
+            tap?.summarizes = isDue(context.step + 1)
             if let optimizer = attachment?.trainer.optimizer {
                 optimizer.measuresSteps = isDue(context.step + 1)
             } else if isDue(context.step + 1) {

@@ -10,12 +10,15 @@ enum LayerStatistics {
         path: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
         previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?
     ) -> LayerRecord {
-        let (mean, std, nonFinite) = moments(output.activation)
+        // The tap's summaries were taken while the data was in cache; without them, one pass each here.
+        let summary = output.summary
+        let (sum, squares, finite) = summary.map { ($0.sum, $0.sumOfSquares, $0.finite) } ?? output.activation.finiteStatistics()
+        let (mean, std, nonFinite) = moments(sum: sum, squares: squares, finite: finite, count: output.activation.count)
         var r = LayerRecord(path: path, kind: module.summary, activationMean: mean, activationStd: std)
         r.nonFiniteCount = nonFinite
-        r.outputGradNorm = output.gradient?.l2Norm()
+        r.outputGradNorm = output.gradientSquares.map { $0.squareRoot() } ?? output.gradient?.l2Norm()
         if let activation = module.observedActivation,
-           let (derivative, flagged) = output.activation.outputDerivativeStatistics(activation) {
+           let (derivative, flagged) = summary.map({ $0.derivative }) ?? output.activation.outputDerivativeStatistics(activation) {
             r.meanDerivative = derivative
             if module.isElementwiseActivation {
                 if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
@@ -80,13 +83,12 @@ enum LayerStatistics {
         return (squares.squareRoot(), nonFinite)
     }
 
-    /// Mean and population standard deviation of the finite values, and the count of the others.
-    @_specialize(where Scalar == Float)
-    static func moments<Scalar: TensorScalar>(_ t: Tensor<Scalar>) -> (Double, Double, Int) {
-        let (sum, squares, n) = t.finiteStatistics()
-        guard n > 0 else { return (.nan, .nan, t.count) }
+    /// Mean and population standard deviation of the `finite` values of `count` whose sum and
+    /// sum of squares are given, and the count of the others.
+    static func moments(sum: Double, squares: Double, finite n: Int, count: Int) -> (Double, Double, Int) {
+        guard n > 0 else { return (.nan, .nan, count) }
         let mean = sum / Double(n)
-        return (mean, Swift.max(0, squares / Double(n) - mean * mean).squareRoot(), t.count - n)
+        return (mean, Swift.max(0, squares / Double(n) - mean * mean).squareRoot(), count - n)
     }
 
     /// The fraction of rows 1… of `w` (`[units, inputs]`) equal to row 0 within 1e-5 of its

@@ -102,3 +102,20 @@ final class GraphReleaseTests: XCTestCase {
         withExtendedLifetime(loss) {}
     }
 }
+
+final class GradientHookTests: XCTestCase {
+    /// The hook sees a node's gradient once, complete (both uses of the node summed), before
+    /// it flows on; the hook is released after it ran.
+    func testHookSeesTheCompleteGradientOnce() {
+        let x = Variable(Tensor<Double>([1, 2, 3]), requiresGrad: true)
+        let y = x * x
+        var seen: [Tensor<Double>] = []
+        y.gradientHook = { seen.append($0) }
+        let loss = (y.sum() + (y * 3).sum())
+        loss.backward()
+        XCTAssertEqual(seen.count, 1)
+        XCTAssertEqual(seen.first?.scalars, [4, 4, 4], "∂L/∂y = 1 + 3 from both uses")
+        XCTAssertNil(y.gradientHook)
+        XCTAssertEqual(x.grad?.scalars, [8, 16, 24])
+    }
+}

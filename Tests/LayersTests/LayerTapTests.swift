@@ -26,6 +26,39 @@ final class LayerTapTests: XCTestCase {
         XCTAssertTrue(tap.collect().isEmpty, "collect forgets the step")
     }
 
+    /// The summaries taken inside the hooks equal the same statistics computed afterwards from
+    /// the records' tensors; with `summarizes` off there are none.
+    func testHookSummariesEqualStatisticsOfTheRecords() {
+        var rng = RandomGenerator(seed: 8)
+        let model = Sequential<Float>(Linear(6, 7, using: &rng), ActivationLayer(.tanh), Linear(7, 3, using: &rng))
+        let tap = LayerTap(model)
+        let x = Variable(Tensor<Float>.normal(shape: [5, 6], using: &rng))
+        model(x).sum().backward()
+        for record in tap.collect() {
+            let summary = try! XCTUnwrap(record.summary, record.path)
+            let (sum, squares, finite) = record.activation.finiteStatistics()
+            XCTAssertEqual(summary.sum, sum, accuracy: 1e-9, record.path)
+            XCTAssertEqual(summary.sumOfSquares, squares, accuracy: 1e-9, record.path)
+            XCTAssertEqual(summary.finite, finite)
+            let gradientNorm = try! XCTUnwrap(record.gradient).l2Norm()
+            XCTAssertGreaterThan(gradientNorm, 0)
+            XCTAssertEqual(try! XCTUnwrap(record.gradientSquares).squareRoot(), gradientNorm, accuracy: 1e-6 * gradientNorm)
+            if record.path == "1" {
+                let expected = try! XCTUnwrap(record.activation.outputDerivativeStatistics(.tanh))
+                XCTAssertEqual(summary.derivative?.meanDerivative ?? .nan, expected.meanDerivative, accuracy: 1e-9)
+            } else {
+                XCTAssertNil(summary.derivative, "a Linear layer has no activation derivative")
+            }
+        }
+        tap.summarizes = false
+        model(x).sum().backward()
+        for record in tap.collect() {
+            XCTAssertNil(record.summary)
+            XCTAssertNil(record.gradientSquares)
+            XCTAssertNotNil(record.gradient)
+        }
+    }
+
     func testDetachRemovesHooksAndFreesTheGraph() {
         var rng = RandomGenerator(seed: 7)
         let model = Sequential<Double>(Linear(2, 2, using: &rng), ActivationLayer(.tanh))
