@@ -64,8 +64,8 @@ GG_AVX512 static void sgd_avx512(GG_SGD_ARGS) { GG_SGD_BODY }
 GG_AVX2 static void sgd_avx2(GG_SGD_ARGS) { GG_SGD_BODY }
 #endif
 
-void gg_sgd_f32(float *p, const float *g, float *b, long n, float lr, float wd, float mu, float keep, int first, int nesterov,
-                gg_step_measure *out) {
+static void sgd_range(float *p, const float *g, float *b, long n, float lr, float wd, float mu, float keep, int first,
+                      int nesterov, gg_step_measure *out) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: sgd_avx512(p, g, b, n, lr, wd, mu, keep, first, nesterov, out); return;
@@ -112,9 +112,9 @@ GG_AVX512 static void adam_avx512(GG_ADAM_ARGS) { GG_ADAM_BODY }
 GG_AVX2 static void adam_avx2(GG_ADAM_ARGS) { GG_ADAM_BODY }
 #endif
 
-void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long n, float decay, float coupled,
-                 float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, float eps,
-                 gg_step_measure *out) {
+static void adam_range(float *p, const float *g, float *m, float *v, float *vmax, long n, float decay, float coupled,
+                       float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, float eps,
+                       gg_step_measure *out) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: adam_avx512(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out); return;
@@ -122,6 +122,69 @@ void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long
     }
 #endif
     adam_baseline(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out);
+}
+
+// --- Large parameters: half of the elements on the helper thread ------------------------------
+// An update is a pass over 3–5 arrays of the parameter's size, bound by memory bandwidth, which
+// one core does not exhaust: above GG_SPLIT_ELEMENTS the two halves run at once
+// (gg_run_in_halves); each element's arithmetic is unchanged, only the measuring sums are
+// added in another order.
+
+#define GG_SPLIT_ELEMENTS (1L << 16)
+
+typedef struct {
+    float *p, *b, *m, *v, *vmax;
+    const float *g;
+    long n;
+    float lr, wd, mu, keep, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps;
+    int first, nesterov, adam;
+    gg_step_measure *out;
+    gg_step_measure halves[2];
+} gg_update_task;
+
+static void gg_update_half(void *context, int half) {
+    gg_update_task *t = context;
+    long begin = half ? t->n / 2 : 0, count = half ? t->n - t->n / 2 : t->n / 2;
+    gg_step_measure *out = t->out ? &t->halves[half] : 0;
+    if (t->adam)
+        adam_range(t->p + begin, t->g + begin, t->m + begin, t->v + begin, t->vmax ? t->vmax + begin : 0, count, t->decay,
+                   t->coupled, t->one_minus_b1, t->b2, t->one_minus_b2, t->step_size, t->correction2, t->eps, out);
+    else
+        sgd_range(t->p + begin, t->g + begin, t->b ? t->b + begin : 0, count, t->lr, t->wd, t->mu, t->keep, t->first,
+                  t->nesterov, out);
+}
+
+static void gg_update_in_halves(gg_update_task *t) {
+    gg_run_in_halves(gg_update_half, t);
+    if (t->out) {
+        t->out->weight_squares = t->halves[0].weight_squares + t->halves[1].weight_squares;
+        t->out->gradient_squares = t->halves[0].gradient_squares + t->halves[1].gradient_squares;
+        t->out->update_squares = t->halves[0].update_squares + t->halves[1].update_squares;
+    }
+}
+
+void gg_sgd_f32(float *p, const float *g, float *b, long n, float lr, float wd, float mu, float keep, int first, int nesterov,
+                gg_step_measure *out) {
+    if (n < GG_SPLIT_ELEMENTS) {
+        sgd_range(p, g, b, n, lr, wd, mu, keep, first, nesterov, out);
+        return;
+    }
+    gg_update_task task = {.p = p, .b = b, .g = g, .n = n, .lr = lr, .wd = wd, .mu = mu, .keep = keep, .first = first,
+                           .nesterov = nesterov, .adam = 0, .out = out};
+    gg_update_in_halves(&task);
+}
+
+void gg_adam_f32(float *p, const float *g, float *m, float *v, float *vmax, long n, float decay, float coupled,
+                 float one_minus_b1, float b2, float one_minus_b2, float step_size, float correction2, float eps,
+                 gg_step_measure *out) {
+    if (n < GG_SPLIT_ELEMENTS) {
+        adam_range(p, g, m, v, vmax, n, decay, coupled, one_minus_b1, b2, one_minus_b2, step_size, correction2, eps, out);
+        return;
+    }
+    gg_update_task task = {.p = p, .m = m, .v = v, .vmax = vmax, .g = g, .n = n, .decay = decay, .coupled = coupled,
+                           .one_minus_b1 = one_minus_b1, .b2 = b2, .one_minus_b2 = one_minus_b2, .step_size = step_size,
+                           .correction2 = correction2, .eps = eps, .adam = 1, .out = out};
+    gg_update_in_halves(&task);
 }
 
 // --- Any rule: measure after the fact from a copy of the old weights ---------------------------

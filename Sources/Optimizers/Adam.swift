@@ -58,6 +58,10 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public override final func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
+        if Scalar.self == Float.self {
+            _ = kernelUpdate(index, value: &value, gradient: gradient, measuring: false)
+            return
+        }
         let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Scalar.self)
         value.updating(with: gradient) { p, g in
             firstMoments.with(index) { m in
@@ -83,23 +87,33 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
-    /// Float: the rule in C (the same bits as `update`) with the step measured in the same pass.
+    /// Float: the rule in C (the same bits as the Swift loop in `update`, which Double runs)
+    /// with the step measured in the same pass.
     public override final func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
         guard Scalar.self == Float.self else { return nil }
+        return kernelUpdate(index, value: &value, gradient: gradient, measuring: true)
+    }
+
+    /// The Float rule through CKernels' `gg_adam_f32` (a large parameter is updated by two
+    /// threads), measuring the step or not.
+    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measuring: Bool) -> StepMeasure? {
         let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Float.self)
         var out = gg_step_measure()
-        value.updating(with: gradient) { p, g in
-            firstMoments.with(index) { m in
-                secondMoments.with(index) { v in
-                    let run = { (vmax: UnsafeMutablePointer<Float>?) in
-                        gg_adam_f32(p.floats, g.floats, m.floats, v.floats, vmax, p.count, decay, coupled, 1 - b1, b2, 1 - b2,
-                                    stepSize, correction2, eps, &out)
+        withUnsafeMutablePointer(to: &out) { measure in
+            let out = measuring ? measure : nil
+            value.updating(with: gradient) { p, g in
+                firstMoments.with(index) { m in
+                    secondMoments.with(index) { v in
+                        let run = { (vmax: UnsafeMutablePointer<Float>?) in
+                            gg_adam_f32(p.floats, g.floats, m.floats, v.floats, vmax, p.count, decay, coupled, 1 - b1, b2, 1 - b2,
+                                        stepSize, correction2, eps, out)
+                        }
+                        if amsgrad { maxSecondMoments.with(index) { vmax in run(vmax.floats) } } else { run(nil) }
                     }
-                    if amsgrad { maxSecondMoments.with(index) { vmax in run(vmax.floats) } } else { run(nil) }
                 }
             }
         }
-        return StepMeasure(out)
+        return measuring ? StepMeasure(out) : nil
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

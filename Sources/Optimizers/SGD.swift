@@ -38,6 +38,10 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
+        if Scalar.self == Float.self {
+            _ = kernelUpdate(index, value: &value, gradient: gradient, measuring: false)
+            return
+        }
         let lr = Scalar(learningRate), wd = Scalar(weightDecay), mu = Scalar(momentum)
         let keep = 1 - Scalar(dampening)
         let first = !momentumBuffers.exists(index)
@@ -56,20 +60,32 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
         }
     }
 
-    /// Float: the rule in C (the same bits as `update`) with the step measured in the same pass.
+    /// Float: the rule in C (the same bits as the Swift loop in `update`, which Double runs)
+    /// with the step measured in the same pass.
     public override func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
         guard Scalar.self == Float.self else { return nil }
+        return kernelUpdate(index, value: &value, gradient: gradient, measuring: true)
+    }
+
+    /// The Float rule through CKernels' `gg_sgd_f32` (a large parameter is updated by two
+    /// threads), measuring the step or not.
+    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measuring: Bool) -> StepMeasure? {
         let first = !momentumBuffers.exists(index)
         var out = gg_step_measure()
         let (lr, wd, mu, keep) = (Float(learningRate), Float(weightDecay), Float(momentum), 1 - Float(dampening))
-        value.updating(with: gradient) { p, g in
-            if momentum == 0 {
-                gg_sgd_f32(p.floats, g.floats, nil, p.count, lr, wd, mu, keep, 0, 0, &out)
-            } else {
-                momentumBuffers.with(index) { b in gg_sgd_f32(p.floats, g.floats, b.floats, p.count, lr, wd, mu, keep, first ? 1 : 0, nesterov ? 1 : 0, &out) }
+        withUnsafeMutablePointer(to: &out) { measure in
+            let out = measuring ? measure : nil
+            value.updating(with: gradient) { p, g in
+                if momentum == 0 {
+                    gg_sgd_f32(p.floats, g.floats, nil, p.count, lr, wd, mu, keep, 0, 0, out)
+                } else {
+                    momentumBuffers.with(index) { b in
+                        gg_sgd_f32(p.floats, g.floats, b.floats, p.count, lr, wd, mu, keep, first ? 1 : 0, nesterov ? 1 : 0, out)
+                    }
+                }
             }
         }
-        return StepMeasure(out)
+        return measuring ? StepMeasure(out) : nil
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

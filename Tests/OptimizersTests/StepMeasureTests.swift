@@ -8,6 +8,42 @@ import XCTest
 /// measuring kernel (SGD, Adam, AdamW on Float) or from a copy — and updates the weights to
 /// exactly the bits it gives with measuring off.
 final class StepMeasureTests: XCTestCase {
+    /// Float runs SGD and Adam through CKernels, Double through the Swift loops: the two agree
+    /// to Float's precision over several steps, also for a parameter two threads update.
+    func testFloatKernelsFollowTheDoubleRules() throws {
+        var rng = RandomGenerator(seed: 9)
+        let shapes = [[37, 29], [301, 300]]
+        let start = shapes.map { Tensor<Double>.normal(shape: $0, using: &rng) }
+        let grads = (0..<5).map { _ in shapes.map { Tensor<Double>.normal(shape: $0, std: 0.3, using: &rng) } }
+        let makers: [(String, ([Variable<Float>]) throws -> Optimizer<Float>, ([Variable<Double>]) throws -> Optimizer<Double>)] = [
+            ("sgd momentum wd", { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) },
+             { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) }),
+            ("sgd nesterov", { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, nesterov: true) },
+             { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9, nesterov: true) }),
+            ("adam", { try Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.01) },
+             { try Adam(parameters: $0, learningRate: 0.01, weightDecay: 0.01) }),
+            ("adam amsgrad", { try Adam(parameters: $0, learningRate: 0.01, amsgrad: true) },
+             { try Adam(parameters: $0, learningRate: 0.01, amsgrad: true) }),
+            ("adamw", { try AdamW(parameters: $0, learningRate: 0.01, weightDecay: 0.05) },
+             { try AdamW(parameters: $0, learningRate: 0.01, weightDecay: 0.05) }),
+        ]
+        for (name, makeFloat, makeDouble) in makers {
+            let single = start.map { Variable(Tensor<Float>($0), requiresGrad: true) }
+            let double = start.map { Variable($0, requiresGrad: true) }
+            let a = try makeFloat(single), b = try makeDouble(double)
+            for step in grads {
+                for (v, g) in zip(single, step) { v.grad = Tensor<Float>(g) }
+                for (v, g) in zip(double, step) { v.grad = g }
+                a.step()
+                b.step()
+            }
+            for (f, d) in zip(single, double) {
+                let error = (Tensor<Double>(f.value) - d.value).abs().maxAll()
+                XCTAssertLessThan(error, 1e-5, name)
+            }
+        }
+    }
+
     typealias Make = ([Variable<Float>]) throws -> Optimizer<Float>
 
     let rules: [(String, Make)] = [
@@ -23,7 +59,8 @@ final class StepMeasureTests: XCTestCase {
 
     func testMeasuredStepsGiveTheSameBitsAndTheirNorms() throws {
         var rng = RandomGenerator(seed: 4)
-        let shapes = [[37, 29], [29]]  // sizes that are not multiples of a vector width
+        // Sizes that are not multiples of a vector width, and one that two threads update.
+        let shapes = [[37, 29], [29], [301, 300]]
         let start = shapes.map { Tensor<Float>.normal(shape: $0, using: &rng) }
         let grads = (0..<4).map { _ in shapes.map { Tensor<Float>.normal(shape: $0, std: 0.3, using: &rng) } }
         for (name, make) in rules {
