@@ -7,7 +7,7 @@ extension Variable {
     public func applying(_ f: Activation) -> Variable {
         let x = value
         let y = x.applying(f)
-        return Variable.operation(y, inputs: [self]) { g in [g * x.activationDerivative(f, output: y)] }
+        return Variable.operation(y, inputs: [self]) { g in [x.activationBackward(f, output: y, gradient: g)] }
     }
 
     @inlinable public func sigmoid() -> Variable { applying(.sigmoid) }

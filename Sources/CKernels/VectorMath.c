@@ -88,3 +88,35 @@ const char *gg_vector_isa(void) {
     default: return "baseline";
     }
 }
+
+// --- Back-propagation through an activation: out = g · f′, f′ read from the output y (sigmoid:
+// y(1 − y), tanh: 1 − y²) or the input x (ReLU: 1 where x > 0), in one pass and without fusing
+// multiply-adds, so the result is the same bits as g ⊙ f′ computed in two passes.
+#pragma clang fp contract(off)
+
+#define GG_ACTIVATION_BACKWARD_BODY                                                \
+    if (kind == 0)                                                                 \
+        for (long i = 0; i < n; i++) out[i] = g[i] * (y[i] * (1.0f - y[i]));       \
+    else if (kind == 1)                                                            \
+        for (long i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);         \
+    else                                                                           \
+        for (long i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
+
+#define GG_ACTIVATION_BACKWARD_ARGS                                                \
+    const float *restrict x, const float *restrict y, const float *restrict g, float *restrict out, long n, int kind
+
+static void activation_backward_baseline(GG_ACTIVATION_BACKWARD_ARGS) { GG_ACTIVATION_BACKWARD_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void activation_backward_avx512(GG_ACTIVATION_BACKWARD_ARGS) { GG_ACTIVATION_BACKWARD_BODY }
+GG_AVX2 static void activation_backward_avx2(GG_ACTIVATION_BACKWARD_ARGS) { GG_ACTIVATION_BACKWARD_BODY }
+#endif
+
+void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: activation_backward_avx512(x, y, g, out, n, kind); return;
+    case 1: activation_backward_avx2(x, y, g, out, n, kind); return;
+    }
+#endif
+    activation_backward_baseline(x, y, g, out, n, kind);
+}
