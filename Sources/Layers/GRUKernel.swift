@@ -84,32 +84,22 @@ enum GRUKernel {
         _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
         recurrent: SmallGemmOperand<Scalar>, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
-        var norms = [Double](repeating: 0, count: d.steps)
-        var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden])
         var recurrentDelta = Tensor<Scalar>(zeros: [d.steps * d.batch, 3 * d.hidden])
         let inputDelta = tape.gates.withUnsafeBufferPointer { g in
             tape.hidden.withUnsafeBufferPointer { h in
                 tape.cell.withUnsafeBufferPointer { hn in
-                    outputGrad.withUnsafeBufferPointer { og in
-                        dh.withUnsafeMutableBufferPointer { dh in
-                            recurrentDelta.withUnsafeMutableBufferPointer { rd in
-                                Tensor<Scalar>(shape: [d.steps * d.batch, 3 * d.hidden]) { xd in
-                                    for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                        RecurrentKernel.gatherHiddenGradient(
-                                            d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                        let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
-                                        backwardStep(
-                                            batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
-                                            candidateHidden: hn.baseAddress! + s,
-                                            hiddenBefore: t > 0 ? h.baseAddress! + s - d.hiddenBlock : nil,
-                                            dh: dh.baseAddress!, inputDelta: xd.baseAddress! + gateBase,
-                                            recurrentDelta: rd.baseAddress! + gateBase)
-                                        if t > 0 {
-                                            RecurrentKernel.recurrentGradient(
-                                                d, delta: rd.baseAddress! + gateBase, recurrent: recurrent,
-                                                into: dh.baseAddress!, beta: 1)
-                                        }
-                                    }
+                    recurrentDelta.withUnsafeMutableBufferPointer { rd in
+                        Tensor<Scalar>(shape: [d.steps * d.batch, 3 * d.hidden]) { xd in
+                            RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
+                                let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
+                                backwardStep(
+                                    batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
+                                    candidateHidden: hn.baseAddress! + s,
+                                    hiddenBefore: t > 0 ? h.baseAddress! + s - d.hiddenBlock : nil, dh: dh,
+                                    inputDelta: xd.baseAddress! + gateBase, recurrentDelta: rd.baseAddress! + gateBase)
+                                if t > 0 {
+                                    RecurrentKernel.recurrentGradient(
+                                        d, delta: rd.baseAddress! + gateBase, recurrent: recurrent, into: dh, beta: 1)
                                 }
                             }
                         }
@@ -117,7 +107,6 @@ enum GRUKernel {
                 }
             }
         }
-        trace.norms = norms
         return RecurrentGateGradients(input: inputDelta, recurrent: recurrentDelta)
     }
 

@@ -70,30 +70,21 @@ enum LSTMKernel {
         _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
         recurrent: SmallGemmOperand<Scalar>, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
-        var norms = [Double](repeating: 0, count: d.steps)
-        var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden]), dc = dh
+        var dc = Tensor<Scalar>(zeros: [d.batch, d.hidden])  // ∂L/∂c_t from step t+1
         let delta = tape.gates.withUnsafeBufferPointer { g in
             tape.cell.withUnsafeBufferPointer { c in
                 tape.cellTanh.withUnsafeBufferPointer { tc in
-                    outputGrad.withUnsafeBufferPointer { og in
-                        dh.withUnsafeMutableBufferPointer { dh in
-                            dc.withUnsafeMutableBufferPointer { dc in
-                                Tensor<Scalar>(shape: [d.steps * d.batch, 4 * d.hidden]) { delta in
-                                    for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                                        RecurrentKernel.gatherHiddenGradient(
-                                            d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                                        let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
-                                        backwardStep(
-                                            batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
-                                            cellBefore: t > 0 ? c.baseAddress! + s - d.hiddenBlock : nil,
-                                            cellTanh: tc.baseAddress! + s, dh: dh.baseAddress!, dc: dc.baseAddress!,
-                                            delta: delta.baseAddress! + gateBase)
-                                        if t > 0 {
-                                            RecurrentKernel.recurrentGradient(
-                                                d, delta: delta.baseAddress! + gateBase, recurrent: recurrent,
-                                                into: dh.baseAddress!, beta: 0)
-                                        }
-                                    }
+                    dc.withUnsafeMutableBufferPointer { dc in
+                        Tensor<Scalar>(shape: [d.steps * d.batch, 4 * d.hidden]) { delta in
+                            RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
+                                let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
+                                backwardStep(
+                                    batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
+                                    cellBefore: t > 0 ? c.baseAddress! + s - d.hiddenBlock : nil,
+                                    cellTanh: tc.baseAddress! + s, dh: dh, dc: dc.baseAddress!, delta: delta.baseAddress! + gateBase)
+                                if t > 0 {
+                                    RecurrentKernel.recurrentGradient(
+                                        d, delta: delta.baseAddress! + gateBase, recurrent: recurrent, into: dh, beta: 0)
                                 }
                             }
                         }
@@ -101,7 +92,6 @@ enum LSTMKernel {
                 }
             }
         }
-        trace.norms = norms
         return RecurrentGateGradients(input: delta, recurrent: delta)
     }
 

@@ -31,30 +31,18 @@ enum RNNKernel {
         _ d: RecurrentDimensions, _ tape: RecurrentTape<Scalar>, outputGrad: Tensor<Scalar>, sequence: Bool,
         recurrent: SmallGemmOperand<Scalar>, nonlinearity f: Activation, trace: HiddenGradientTrace
     ) -> RecurrentGateGradients<Scalar> {
-        var norms = [Double](repeating: 0, count: d.steps)
-        var dh = Tensor<Scalar>(zeros: [d.batch, d.hidden])
         let delta = tape.hidden.withUnsafeBufferPointer { h in
-            outputGrad.withUnsafeBufferPointer { og in
-                dh.withUnsafeMutableBufferPointer { dh in
-                    Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
-                        for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                            RecurrentKernel.gatherHiddenGradient(
-                                d, step: t, outputGrad: og, sequence: sequence, into: dh, norms: &norms)
-                            let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
-                            switch f {
-                            case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
-                            default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
-                            }
-                            if t > 0 {
-                                RecurrentKernel.recurrentGradient(
-                                    d, delta: target, recurrent: recurrent, into: dh.baseAddress!, beta: 0)
-                            }
-                        }
+            Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
+                RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
+                    let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
+                    switch f {
+                    case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
+                    default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
                     }
+                    if t > 0 { RecurrentKernel.recurrentGradient(d, delta: target, recurrent: recurrent, into: dh, beta: 0) }
                 }
             }
         }
-        trace.norms = norms
         return RecurrentGateGradients(input: delta, recurrent: delta)
     }
 }

@@ -165,19 +165,31 @@ enum RecurrentKernel {
         recurrent.multiply(m: d.batch, delta, lda: d.gates * d.hidden, into: c, ldc: d.hidden, accumulate: beta != 0)
     }
 
-    /// ∂L/∂h_t into `dh` (`[batch, hidden]`): what came back from step t+1 (`dh`'s current
-    /// content) plus the output's gradient at t; records the norm in `norms[t]`.
+    /// Back-propagation through time's loop, shared by the cells: for t = T−1 … 0, gathers
+    /// ∂L/∂h_t into a `[batch, hidden]` buffer (what step t+1 sent back plus the output's
+    /// gradient at t), records its norm in `trace.norms`, and hands it to `step`, which writes
+    /// step t's deltas and leaves ∂L/∂h_{t−1} in the buffer (for t > 0).
     @inline(__always)
-    static func gatherHiddenGradient<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, step t: Int, outputGrad: UnsafeBufferPointer<Scalar>, sequence: Bool,
-        into dh: UnsafeMutableBufferPointer<Scalar>, norms: inout [Double]
+    static func throughTime<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, outputGrad: Tensor<Scalar>, sequence: Bool, trace: HiddenGradientTrace,
+        step: (_ t: Int, _ dh: UnsafeMutablePointer<Scalar>) -> Void
     ) {
-        if sequence {
-            let source = outputGrad.baseAddress! + t * d.hiddenBlock
-            for k in 0..<d.hiddenBlock { dh[k] += source[k] }
-        } else if t == d.steps - 1 {
-            for k in 0..<d.hiddenBlock { dh[k] += outputGrad[k] }
+        var norms = [Double](repeating: 0, count: d.steps)
+        var gradient = Tensor<Scalar>(zeros: [d.batch, d.hidden])
+        outputGrad.withUnsafeBufferPointer { og in
+            gradient.withUnsafeMutableBufferPointer { dh in
+                for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                    if sequence {
+                        let source = og.baseAddress! + t * d.hiddenBlock
+                        for k in 0..<d.hiddenBlock { dh[k] += source[k] }
+                    } else if t == d.steps - 1 {
+                        for k in 0..<d.hiddenBlock { dh[k] += og[k] }
+                    }
+                    norms[t] = Scalar.sumOfSquares(dh.baseAddress!, count: d.hiddenBlock).squareRoot()
+                    step(t, dh.baseAddress!)
+                }
+            }
         }
-        norms[t] = Scalar.sumOfSquares(dh.baseAddress!, count: d.hiddenBlock).squareRoot()
+        trace.norms = norms
     }
 }
