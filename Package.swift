@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "Runs", dependencies: ["Diagnosis", "Experiments", "Checkpoints"]),
         .target(name: "Doctor", dependencies: ["Runs"]),
         .target(name: "Plots"),
+        .target(name: "Lessons", dependencies: ["Training", "Plots"]),
         .target(name: "Reports", dependencies: ["Doctor", "Checkpoints", "Plots", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Training",
                 "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Runs", "Doctor", "Plots", "Reports",
+                "Lessons",
             ]),
         .executableTarget(
             name: "GradGuardCLI",
@@ -63,6 +65,7 @@ let package = Package(
             ]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "InitializersTests", dependencies: ["Initializers"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Losses"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

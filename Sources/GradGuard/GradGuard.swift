@@ -7,6 +7,7 @@
 @_exported import Experiments
 @_exported import Initializers
 @_exported import Layers
+@_exported import Lessons
 @_exported import Monitor
 @_exported import Losses
 @_exported import Optimizers

@@ -1,0 +1,24 @@
+/// One lesson: its name, what it shows in a line, and how to run it.
+public struct Lesson: Sendable {
+    public let name: String
+    public let summary: String
+    /// Runs the lesson at `size`; `progress` receives short status lines while it works.
+    public let run: @Sendable (_ size: LessonSize, _ seed: UInt64, _ progress: (String) -> Void) throws -> LessonResult
+}
+
+/// Every lesson `gradguard lesson` knows, in teaching order.
+public enum LessonCatalog {
+    public static let all: [Lesson] = [
+        Lesson(name: "chain", summary: "the chain rule's product ∏σ′(z)·w over depth, measured against its prediction",
+               run: { size, seed, progress in ChainLesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "logistic", summary: "f(x) = 3.5x(1−x) composed n times: regions of huge and of vanishing derivative",
+               run: { size, _, progress in LogisticLesson.run(size: size, progress: progress) }),
+        Lesson(name: "eigen", summary: "‖Wᵗv‖ against λᵗ for spectral radius 0.9, 1.0, 1.1, linear and ReLU",
+               run: { size, seed, progress in EigenLesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "he2015", summary: "He et al. 2015, Fig. 3: a 30-layer ReLU net stalls with Xavier init, trains with He init",
+               run: { size, seed, progress in try He2015Lesson.run(size: size, seed: seed, progress: progress) }),
+    ]
+
+    /// The lesson called `name`, or nil.
+    public static func lesson(named name: String) -> Lesson? { all.first { $0.name == name } }
+}

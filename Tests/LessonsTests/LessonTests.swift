@@ -1,0 +1,77 @@
+import Foundation
+import Lessons
+import XCTest
+
+/// Every lesson at its tiny size: the direction of its result, its page and its JSON document.
+final class LessonTests: XCTestCase {
+    func run(_ name: String) throws -> LessonResult {
+        let lesson = try XCTUnwrap(LessonCatalog.lesson(named: name))
+        var lines: [String] = []
+        let result = try lesson.run(.tiny, 0) { lines.append($0) }
+        XCTAssertFalse(lines.isEmpty, "\(name) reports progress")
+        XCTAssertEqual(result.name, name)
+        try checkOutputs(result)
+        return result
+    }
+
+    /// The page has every section and loads nothing from outside; the JSON decodes to the same result.
+    func checkOutputs(_ result: LessonResult) throws {
+        let page = LessonPage.html(result)
+        for section in ["question", "conclusion", "table", "figures", "settings"] {
+            XCTAssertTrue(page.contains("<section id=\"\(section)\">"), "\(result.name): section \(section)")
+        }
+        XCTAssertEqual(page.components(separatedBy: "<svg").count - 1, result.figures.count, "\(result.name): one chart per figure")
+        for external in ["src=\"http", "href=\"http", "url(http", "<script", "<link"] {
+            XCTAssertFalse(page.contains(external), "\(result.name): the page must not load \(external)")
+        }
+        let decoded = try JSONDecoder().decode(LessonResult.self, from: LessonPage.json(result))
+        XCTAssertEqual(decoded.conclusion, result.conclusion)
+        XCTAssertEqual(decoded.findings.count, result.findings.count)
+        XCTAssertEqual(decoded.figures.map(\.series.count), result.figures.map(\.series.count))
+        XCTAssertTrue(LessonPage.text(result).contains(result.conclusion))
+    }
+
+    func testCatalogNamesAreUnique() {
+        let names = LessonCatalog.all.map(\.name)
+        XCTAssertEqual(Set(names).count, names.count)
+        XCTAssertNil(LessonCatalog.lesson(named: "nonsense"))
+    }
+
+    /// One-neuron chains: the measured gradient is the predicted product within 10 % (in fact
+    /// to rounding); the wide net within a factor 2; 0.8ᴸ vanishes and 1.2ᴸ explodes.
+    func testChainMeasuresThePredictedProduct() throws {
+        let r = try run("chain")
+        XCTAssertLessThan(r.findings["largest relative error of the one-neuron chains"]!, 0.1)
+        let wide = r.findings["wide net: worst measured / predicted"]!
+        XCTAssertTrue(wide > 0.5 && wide < 2, "wide net ratio \(wide)")
+        let depth = 12.0
+        XCTAssertEqual(r.findings["linear chain, w = 0.8: measured at depth 12"]!, Foundation.pow(0.8, depth), accuracy: 1e-12)
+        XCTAssertGreaterThan(r.findings["linear chain, w = 1.2: measured at depth 12"]!, 1)
+    }
+
+    /// The steepest slope grows with every composition, and both steep and flat regions exist.
+    func testLogisticCompositionHasSteepAndFlatRegions() throws {
+        let r = try run("logistic")
+        let largest = (1...6).map { r.findings["n = \($0): largest |d fⁿ/dx|"]! }
+        XCTAssertEqual(largest[0], 3.5, accuracy: 1e-9, "|f′(0)| = 3.5")
+        for (a, b) in zip(largest, largest.dropFirst()) { XCTAssertGreaterThan(b, a) }
+        XCTAssertGreaterThan(r.findings["n = 6: fraction of x with |d fⁿ/dx| > 10"]!, 0)
+        XCTAssertGreaterThan(r.findings["n = 6: fraction of x with |d fⁿ/dx| < 0.1"]!, 0)
+    }
+
+    /// ‖Wᵗv‖ follows |⟨v, v₁⟩| ρᵗ within 10 %: it shrinks for ρ = 0.9 and grows for ρ = 1.1.
+    func testEigenNormFollowsTheSpectralRadius() throws {
+        let r = try run("eigen")
+        for radius in [0.9, 1.0, 1.1] {
+            XCTAssertEqual(r.findings["ρ = \(radius): linear measured / predicted"]!, 1, accuracy: 0.1, "ρ = \(radius)")
+        }
+        XCTAssertLessThan(r.findings["ρ = 0.9: ‖Wᵗv‖ at t = 40"]!, r.findings["ρ = 1.1: ‖Wᵗv‖ at t = 40"]! / 100)
+        XCTAssertLessThan(r.findings["ρ = 1.0: ReLU chain ‖h_t‖ at t = 40"]!, r.findings["ρ = 1.0: ‖Wᵗv‖ at t = 40"]!)
+    }
+
+    /// He's initialisation ends with a lower training loss than Xavier's on a deep ReLU net.
+    func testHe2015HeTrainsBetterThanXavier() throws {
+        let r = try run("he2015")
+        XCTAssertLessThan(r.findings["He: final training loss"]!, r.findings["Xavier: final training loss"]!)
+    }
+}
