@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Runs", dependencies: ["Diagnosis", "Experiments", "Checkpoints"]),
         .target(name: "Doctor", dependencies: ["Runs"]),
         .target(name: "Plots"),
-        .target(name: "Lessons", dependencies: ["Training", "Plots"]),
+        .target(name: "Lessons", dependencies: ["Monitor", "Plots"]),
         .target(name: "Reports", dependencies: ["Doctor", "Checkpoints", "Plots", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["GradGuard", "CBLAS"]),
         .target(

@@ -15,6 +15,10 @@ public enum LessonCatalog {
                run: { size, _, progress in LogisticLesson.run(size: size, progress: progress) }),
         Lesson(name: "eigen", summary: "‖Wᵗv‖ against λᵗ for spectral radius 0.9, 1.0, 1.1, linear and ReLU",
                run: { size, seed, progress in EigenLesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "init", summary: "{sigmoid, tanh, ReLU} × {zeros, constant, too small, too large, Xavier, He}: symmetry, vanishing, exploding",
+               run: { size, seed, progress in try InitLesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "depth", summary: "test accuracy and first/last gradient against depth, plain and with He init, BatchNorm, residual",
+               run: { size, seed, progress in try DepthLesson.run(size: size, seed: seed, progress: progress) }),
         Lesson(name: "he2015", summary: "He et al. 2015, Fig. 3: a 30-layer ReLU net stalls with Xavier init, trains with He init",
                run: { size, seed, progress in try He2015Lesson.run(size: size, seed: seed, progress: progress) }),
     ]

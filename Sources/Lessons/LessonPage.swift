@@ -27,7 +27,16 @@ public enum LessonPage {
         return page
     }
 
-    /// The JSON document: the `LessonResult` with sorted keys; nil stands for a non-finite value.
+    /// Reads a JSON document back (a finding that is not finite is the string "NaN",
+    /// "Infinity" or "-Infinity"; a series point that is not finite is null).
+    public static func decode(_ data: Data) throws -> LessonResult {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(LessonResult.self, from: data)
+    }
+
+    /// The JSON document: the `LessonResult` with sorted keys; a series point that is not finite
+    /// is null, a finding that is not finite the string "NaN", "Infinity" or "-Infinity".
     public static func json(_ result: LessonResult) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

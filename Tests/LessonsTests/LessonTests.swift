@@ -24,7 +24,7 @@ final class LessonTests: XCTestCase {
         for external in ["src=\"http", "href=\"http", "url(http", "<script", "<link"] {
             XCTAssertFalse(page.contains(external), "\(result.name): the page must not load \(external)")
         }
-        let decoded = try JSONDecoder().decode(LessonResult.self, from: LessonPage.json(result))
+        let decoded = try LessonPage.decode(LessonPage.json(result))
         XCTAssertEqual(decoded.conclusion, result.conclusion)
         XCTAssertEqual(decoded.findings.count, result.findings.count)
         XCTAssertEqual(decoded.figures.map(\.series.count), result.figures.map(\.series.count))
@@ -73,5 +73,26 @@ final class LessonTests: XCTestCase {
     func testHe2015HeTrainsBetterThanXavier() throws {
         let r = try run("he2015")
         XCTAssertLessThan(r.findings["He: final training loss"]!, r.findings["Xavier: final training loss"]!)
+    }
+
+    /// Zero init keeps every hidden unit identical; He beats too-small weights with ReLU.
+    func testInitShowsSymmetryAndVanishing() throws {
+        let r = try run("init")
+        for activation in ["sigmoid", "tanh", "relu"] {
+            XCTAssertGreaterThan(r.findings["\(activation), zeros: identical-unit fraction at the end"]!, 0.99, activation)
+            XCTAssertLessThan(r.findings["\(activation), Xavier: identical-unit fraction at the end"]!, 0.01, activation)
+        }
+        XCTAssertLessThan(r.findings["relu, He: final training loss"]!, r.findings["relu, too small N(0, 0.01²): final training loss"]!)
+        XCTAssertLessThan(r.findings["sigmoid, too small N(0, 0.01²): first/last layer gradient at step 0"]!,
+                          r.findings["relu, He: first/last layer gradient at step 0"]!)
+    }
+
+    /// The plain sigmoid net's first/last gradient ratio falls with depth, and He + BatchNorm
+    /// does at least as well as plain sigmoid at the deepest size.
+    func testDepthVanishesForThePlainNet() throws {
+        let r = try run("depth")
+        let ratios = [2, 4, 8].map { r.findings["sigmoid, \($0) layers: first/last layer gradient at step 0"]! }
+        XCTAssertGreaterThan(ratios[0], ratios[2])
+        XCTAssertGreaterThanOrEqual(r.findings["ReLU + He + BatchNorm, 8 layers: test accuracy"]!, r.findings["sigmoid, 8 layers: test accuracy"]!)
     }
 }
