@@ -19,8 +19,12 @@ public enum LessonCatalog {
                run: { size, seed, progress in try InitLesson.run(size: size, seed: seed, progress: progress) }),
         Lesson(name: "depth", summary: "test accuracy and first/last gradient against depth, plain and with He init, BatchNorm, residual",
                run: { size, seed, progress in try DepthLesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "recurrent", summary: "RNN, LSTM and GRU over sequence length on the adding and temporal-order tasks",
+               run: { size, seed, progress in try RecurrentLesson.run(size: size, seed: seed, progress: progress) }),
         Lesson(name: "he2015", summary: "He et al. 2015, Fig. 3: a 30-layer ReLU net stalls with Xavier init, trains with He init",
                run: { size, seed, progress in try He2015Lesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "pascanu2013", summary: "Pascanu et al. 2013: a tanh RNN on temporal order trains with norm clipping, fails without",
+               run: { size, seed, progress in try Pascanu2013Lesson.run(size: size, seed: seed, progress: progress) }),
     ]
 
     /// The lesson called `name`, or nil.

@@ -95,4 +95,25 @@ final class LessonTests: XCTestCase {
         XCTAssertGreaterThan(ratios[0], ratios[2])
         XCTAssertGreaterThanOrEqual(r.findings["ReLU + He + BatchNorm, 8 layers: test accuracy"]!, r.findings["sigmoid, 8 layers: test accuracy"]!)
     }
+
+    /// The RNN's gradient through time shrinks with length, and the GRU carries more of it.
+    func testRecurrentGradientThroughTimeVanishesForTheRNN() throws {
+        let r = try run("recurrent")
+        for task in ["adding", "temporal order"] {
+            let short = r.findings["\(task), RNN, length 10: first/last hidden-state gradient"]!
+            let long = r.findings["\(task), RNN, length 20: first/last hidden-state gradient"]!
+            XCTAssertLessThan(long, short / 10, task)
+            XCTAssertGreaterThan(r.findings["\(task), GRU, length 20: first/last hidden-state gradient"]!, long, task)
+        }
+    }
+
+    /// With the same length, data and learning rate, the clipped RNN ends better than the
+    /// unclipped one, whose gradient norm went past the threshold.
+    func testPascanu2013ClippingTrainsTheExplodingRNN() throws {
+        let r = try run("pascanu2013")
+        XCTAssertGreaterThan(r.findings["norm clipped at 1: test accuracy"]!, r.findings["no clipping: test accuracy"]!)
+        XCTAssertLessThan(r.findings["norm clipped at 1: final training loss"]!, r.findings["no clipping: final training loss"]!)
+        XCTAssertGreaterThan(r.findings["no clipping: largest gradient norm"]!, 1)
+        XCTAssertGreaterThan(r.findings["norm clipped at 1: clipped steps"]!, 0)
+    }
 }
