@@ -80,7 +80,14 @@ struct DigitsTraining {
         clip: ClipRule? = nil
     ) throws -> Run {
         var rng = RandomGenerator(seed: seed &+ 1)
-        let network = Self.build(model, using: &rng)
+        return try train(Self.build(model, using: &rng), epochs: epochs, seed: seed, recordEvery: recordEvery, optimizer: optimizer, clip: clip)
+    }
+
+    /// Trains an existing network (as `run` does after building one).
+    func train(
+        _ network: Sequential<Float>, epochs: Int, seed: UInt64, recordEvery: Int = 10,
+        optimizer: ([Variable<Float>]) throws -> Optimizer<Float>, clip: ClipRule? = nil
+    ) throws -> Run {
         let clipper = try GradientClipper(rule: clip, nonFinite: .skip)
         let trainer = try Trainer(model: network, loss: .crossEntropy, optimizer: try optimizer(network.parameters), clipper: clipper)
         let monitor = GradientMonitor(model: network, every: recordEvery)

@@ -116,4 +116,24 @@ final class LessonTests: XCTestCase {
         XCTAssertGreaterThan(r.findings["no clipping: largest gradient norm"]!, 1)
         XCTAssertGreaterThan(r.findings["norm clipped at 1: clipped steps"]!, 0)
     }
+
+    /// Rescaled SGD beats plain SGD on the vanishing net; the vanishing first layer's gradient
+    /// is smaller than the gradient near a minimum, so a rule keyed on "small" cannot tell them apart.
+    func testScaleUpHelpsButCannotTellAMinimum() throws {
+        let r = try run("scale-up")
+        XCTAssertGreaterThan(r.findings["vanishing, rescaled SGD (‖g‖ → 1 per parameter): test accuracy"]!,
+                             r.findings["vanishing, plain SGD: test accuracy"]!)
+        XCTAssertLessThan(r.findings["vanishing: first layer ‖∇W‖ at step 0"]!, r.findings["near a minimum: first layer ‖∇W‖ at step 0"]!)
+    }
+
+    /// On the exploding net every clipping rule ends above the unclipped run, which saw a large norm.
+    func testClippingRulesBeatNoClippingOnAnExplodingNet() throws {
+        let r = try run("clipping")
+        let none = r.findings["none: test accuracy"]!
+        for rule in ["by value, ±0.1", "global norm, 1", "per parameter, 1"] {
+            XCTAssertGreaterThan(r.findings["\(rule): test accuracy"]!, none + 0.2, rule)
+            XCTAssertGreaterThan(r.findings["\(rule): clipped fraction of steps"]!, 0.5, rule)
+        }
+        XCTAssertGreaterThan(r.findings["none: largest gradient norm"]!, 10)
+    }
 }
