@@ -39,6 +39,8 @@ struct DigitsTraining {
         let weightNorms: [[Double]]
         let identicalUnits: [[Double]]
         let clipping: ClipStatistics
+        /// Every record the monitor took.
+        let records: [StepRecord]
         /// First Linear layer's gradient norm over the last one's at the first step.
         var firstOverLast: Double { gradientNorms.first.map { ($0.first ?? .nan) / ($0.last ?? .nan) } ?? .nan }
     }
@@ -102,7 +104,7 @@ struct DigitsTraining {
             gradientNorms: monitor.records.map { linear($0).map { $0.gradNorm ?? .nan } },
             weightNorms: monitor.records.map { linear($0).map { $0.weightNorm ?? .nan } },
             identicalUnits: monitor.records.map { linear($0).dropLast().map { $0.identicalUnitFraction ?? .nan } },
-            clipping: clipper.statistics)
+            clipping: clipper.statistics, records: monitor.records)
     }
 }
 

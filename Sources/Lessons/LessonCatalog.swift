@@ -27,6 +27,8 @@ public enum LessonCatalog {
                run: { size, seed, progress in try ClippingLesson.run(size: size, seed: seed, progress: progress) }),
         Lesson(name: "he2015", summary: "He et al. 2015, Fig. 3: a 30-layer ReLU net stalls with Xavier init, trains with He init",
                run: { size, seed, progress in try He2015Lesson.run(size: size, seed: seed, progress: progress) }),
+        Lesson(name: "glorot2010", summary: "Glorot & Bengio 2010: the top sigmoid layer saturates; normalised init keeps layers alike",
+               run: { size, seed, progress in try Glorot2010Lesson.run(size: size, seed: seed, progress: progress) }),
         Lesson(name: "pascanu2013", summary: "Pascanu et al. 2013: a tanh RNN on temporal order trains with norm clipping, fails without",
                run: { size, seed, progress in try Pascanu2013Lesson.run(size: size, seed: seed, progress: progress) }),
     ]

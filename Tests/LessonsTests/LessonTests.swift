@@ -136,4 +136,15 @@ final class LessonTests: XCTestCase {
         }
         XCTAssertGreaterThan(r.findings["none: largest gradient norm"]!, 10)
     }
+
+    /// With tanh, the normalised initialisation keeps the activations' spread and the
+    /// back-propagated gradient closer to constant across layers than the standard one.
+    func testGlorot2010NormalisedInitKeepsLayersAlike() throws {
+        let r = try run("glorot2010")
+        let (standard, normalised) = ("standard U(±1/√n)", "normalised (Xavier)")
+        XCTAssertGreaterThan(r.findings["tanh, \(normalised): activation std, last/first hidden layer"]!,
+                             r.findings["tanh, \(standard): activation std, last/first hidden layer"]!)
+        XCTAssertGreaterThan(r.findings["tanh, \(normalised): back-propagated gradient, first/last hidden layer"]!,
+                             r.findings["tanh, \(standard): back-propagated gradient, first/last hidden layer"]!)
+    }
 }
