@@ -18,6 +18,7 @@ struct DoctorCommand: ParsableCommand {
     @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); default: the built-in example.") var file: String?
     @Flag(help: "Print the doctor document as JSON on standard output.") var json = false
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
+    @OptionGroup var overrideOptions: OverrideOptions
     @Flag(help: "Do not write a run folder.") var noSave = false
     @Option(help: "Record every N-th step.") var monitorEvery = 1
     @Flag(help: "Also write TensorBoard event files (RUN_FOLDER/tensorboard/, one run per remedy).") var tensorboard = false
@@ -31,7 +32,7 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (experiment, text) = try ExperimentInput.load(file)
+        let (experiment, text) = try ExperimentInput.load(file, overrides: try overrideOptions.overrides())
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         if !json {
             print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")")

@@ -5,9 +5,11 @@ import GradGuard
 /// Reading an experiment for `train` and `doctor`: a file, or the built-in default; errors
 /// come back as one clear line and exit status 1, never a trap.
 enum ExperimentInput {
-    static func load(_ path: String?) throws -> (experiment: Experiment, text: Data) {
-        guard let path else { return (DefaultExperiment.experiment(), Data(DefaultExperiment.json.utf8)) }
-        do { return try Experiment.read(path: path) } catch { throw CLIError(error.description) }
+    static func load(_ path: String?, overrides: [ExperimentOverride] = []) throws -> (experiment: Experiment, text: Data) {
+        if path == nil && overrides.isEmpty { return (DefaultExperiment.experiment(), Data(DefaultExperiment.json.utf8)) }
+        do {
+            return try Experiment.read(path: path, builtIn: (DefaultExperiment.json, DefaultExperiment.experiment().name), overrides: overrides)
+        } catch { throw CLIError(error.description) }
     }
 
     /// "digits, 10 epochs × 45 steps" for a header line.

@@ -24,6 +24,7 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); omit with --resume.") var file: String?
     @Option(help: "Continue the run in this run folder from its last checkpoint.") var resume: String?
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
+    @OptionGroup var overrideOptions: OverrideOptions
     @Option(help: "Record every N-th step.") var monitorEvery = 1
     @Option(help: "Seconds between checkpoints inside an epoch (every epoch's end is one too).") var checkpointEvery = 60.0
     @Flag(help: "Also write TensorBoard event files (RUN_FOLDER/tensorboard/original/).") var tensorboard = false
@@ -36,6 +37,8 @@ struct TrainCommand: ParsableCommand {
         switch (file, resume) {
         case (nil, nil): throw ValidationError("give an experiment file, or --resume RUN_FOLDER")
         case (.some, .some): throw ValidationError("give an experiment file or --resume RUN_FOLDER, not both")
+        case (nil, .some) where !overrideOptions.isEmpty:
+            throw ValidationError("--set, --lr, --epochs and --seed change a new run; a resumed run keeps the experiment it started with")
         default: break
         }
         if resume != nil, weights != nil { throw ValidationError("--weights starts a new run; a resumed run continues from its checkpoint") }
@@ -98,7 +101,7 @@ struct TrainCommand: ParsableCommand {
 
     /// A new run: the experiment file and a new run folder.
     private func start() throws -> (Experiment, Data, RunFolder, (checkpoint: TrainingCheckpoint, records: [StepRecord])?) {
-        let (experiment, text) = try ExperimentInput.load(file)
+        let (experiment, text) = try ExperimentInput.load(file, overrides: try overrideOptions.overrides())
         let url = URL(fileURLWithPath: file ?? "experiment.json")
         let status = RunStatus(command: "train", experimentFolder: url.deletingLastPathComponent().standardizedFileURL.path,
                                experimentFile: url.lastPathComponent, monitorEvery: monitorEvery, tensorboard: tensorboard, totalSteps: 0)
