@@ -24,6 +24,7 @@ public enum WeightInit: Equatable, Hashable, Sendable {
             case .kaimingNormal: "kaiming_normal"
             case .orthogonal(let g): g == 1 ? "orthogonal" : "orthogonal(gain \(g))"
             case .lecunNormal: "lecun_normal"
+            case .lecunUniform: "lecun_uniform"
             }
         }
     }
@@ -34,7 +35,8 @@ extension WeightInit: Decodable {
         "zeros": .weights(.zeros), "xavier_uniform": .weights(.xavierUniform()), "xavier_normal": .weights(.xavierNormal()),
         "kaiming_uniform": .weights(.kaimingUniform(nonlinearity: .relu)),
         "kaiming_normal": .weights(.kaimingNormal(nonlinearity: .relu)),
-        "orthogonal": .weights(.orthogonal()), "lecun_normal": .weights(.lecunNormal), "default": .pytorchDefault,
+        "orthogonal": .weights(.orthogonal()), "lecun_normal": .weights(.lecunNormal),
+        "lecun_uniform": .weights(.lecunUniform), "default": .pytorchDefault,
     ]
 
     /// A name (`"kaiming_normal"`; Kaiming names mean fan_in and ReLU's gain √2) or an object
@@ -70,7 +72,7 @@ extension WeightInit: Decodable {
             return (mode, f)
         }
         switch type {
-        case "zeros", "lecun_normal", "default":
+        case "zeros", "lecun_normal", "lecun_uniform", "default":
             try only([])
             self = Self.names[type]!
         case "constant":
@@ -102,7 +104,7 @@ extension WeightInit: Decodable {
             try only(["gain"])
             self = .weights(.orthogonal(gain: try gain()))
         default:
-            throw c.fail("type", "unknown init \"\(type)\" (known: constant, uniform, normal, kaiming_normal, kaiming_uniform, xavier_uniform, xavier_normal, orthogonal, zeros, lecun_normal, default)")
+            throw c.fail("type", "unknown init \"\(type)\" (known: constant, uniform, normal, kaiming_normal, kaiming_uniform, xavier_uniform, xavier_normal, orthogonal, zeros, lecun_normal, lecun_uniform, default)")
         }
     }
 }

@@ -24,6 +24,8 @@ public enum Initializer: Sendable, Equatable, Hashable {
     /// N(0, 1/fanIn) (LeCun et al. 1998; the init SELU assumes), equal to PyTorch's
     /// `kaiming_normal_(mode="fan_in", nonlinearity="linear")`.
     case lecunNormal
+    /// U(±√(3/fanIn)) (LeCun et al. 1998; Keras's `lecun_uniform`): variance 1/fanIn, as `lecunNormal`.
+    case lecunUniform
 
     /// PyTorch's default `nn.Linear` weight: `kaiming_uniform_(a=√5)`, i.e. U(±1/√fanIn).
     public static let pytorchLinearWeight = Initializer.kaimingUniform(
@@ -71,6 +73,9 @@ public enum Initializer: Sendable, Equatable, Hashable {
             return Initializer.orthogonal(shape: shape, gain: gain, using: &rng)
         case .lecunNormal:
             return .normal(shape: shape, std: 1 / Double(Initializer.fans(of: shape).fanIn).squareRoot(), using: &rng)
+        case .lecunUniform:
+            let bound = (3 / Double(Initializer.fans(of: shape).fanIn)).squareRoot()
+            return .uniform(shape: shape, low: -bound, high: bound, using: &rng)
         }
     }
 

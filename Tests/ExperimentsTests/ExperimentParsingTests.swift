@@ -79,6 +79,8 @@ final class ExperimentParsingTests: XCTestCase {
         for (json, expected) in [
             (#""xavier_uniform""#, WeightInit.weights(.xavierUniform())),
             (#""default""#, .pytorchDefault),
+            (#""lecun_uniform""#, .weights(.lecunUniform)),
+            (#"{"type": "lecun_uniform"}"#, .weights(.lecunUniform)),
             (#"{"type": "constant", "value": 0.5}"#, .weights(.constant(0.5))),
             (#"{"type": "kaiming_normal", "mode": "fan_out", "nonlinearity": "relu"}"#, .weights(.kaimingNormal(mode: .fanOut, nonlinearity: .relu))),
             (#"{"type": "orthogonal", "gain": 2}"#, .weights(.orthogonal(gain: 2))),

@@ -73,6 +73,9 @@ final class InitializerTests: XCTestCase {
         assertMoments(sample(.kaimingNormal(mode: .fanIn, nonlinearity: .tanh), [128, 512]),
                       mean: 0, std: (5.0 / 3.0) / 512.0.squareRoot(), "kaiming_normal fan_in tanh")
         assertMoments(sample(.lecunNormal, [128, 512]), mean: 0, std: 1 / 512.0.squareRoot(), "lecun_normal")
+        let lecunUniform = sample(.lecunUniform, [128, 512])
+        assertMoments(lecunUniform, mean: 0, std: 1 / 512.0.squareRoot(), "lecun_uniform")
+        XCTAssertLessThanOrEqual(lecunUniform.abs().maxAll(), (3 / 512.0).squareRoot(), "lecun_uniform stays within ±√(3/fan_in)")
     }
 
     func testConstantsAndZeros() {
