@@ -17,6 +17,14 @@ public struct LessonResult: Codable, Sendable {
     public var findings: [String: Double]
     /// The settings the lesson ran with (sizes, seed, optimizer), as text.
     public var settings: [String: String]
+
+    public init(
+        name: String, title: String, question: String, source: String, conclusion: String, table: LessonTable,
+        figures: [LessonFigure], findings: [String: Double], settings: [String: String]
+    ) {
+        (self.name, self.title, self.question, self.source, self.conclusion) = (name, title, question, source, conclusion)
+        (self.table, self.figures, self.findings, self.settings) = (table, figures, findings, settings)
+    }
 }
 
 /// A small table of text cells; the first row of `rows` is data, `columns` are the headers.
