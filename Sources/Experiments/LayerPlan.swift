@@ -52,6 +52,15 @@ public indirect enum LayerPlan: Equatable, Sendable {
     /// Whether this is a `linear` layer.
     public var isLinear: Bool { if case .linear = self { true } else { false } }
 
+    /// The `linear` layers in this plan, counting those inside residual bodies.
+    public var linearCount: Int {
+        switch self {
+        case .linear: 1
+        case .residual(let body): body.reduce(0) { $0 + $1.linearCount }
+        case .recurrent, .plain: 0
+        }
+    }
+
     /// The activation, when this is an activation layer.
     public var activation: Activation? {
         if case .plain(.activation(let f)) = self { return f }

@@ -18,7 +18,7 @@ enum ExperimentInput {
         case .epochs(let n): "\(n) epochs"
         case .steps(let n): "\(n) steps"
         }
-        return "data \(e.data.name), \(e.layers.filter(\.isLinear).count) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
+        return "data \(e.data.name), \(e.layers.reduce(0) { $0 + $1.linearCount }) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
     }
 }
 

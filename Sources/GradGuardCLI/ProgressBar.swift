@@ -18,7 +18,10 @@ final class ProgressBar {
         let now = Date()
         guard now.timeIntervalSince(start) >= delay else { return }
         let fraction = Double(p.step) / Double(Swift.max(p.totalSteps, 1))
-        let text = String(format: "epoch %d/%d  step %d/%d  loss %.4f", p.epoch, p.epochs, p.step, p.totalSteps, p.loss)
+        let elapsed = now.timeIntervalSince(start)
+        let remaining = p.step > 0 ? elapsed / Double(p.step) * Double(Swift.max(p.totalSteps - p.step, 0)) : .nan
+        let text = String(format: "epoch %d/%d  step %d/%d  loss %.4f  %@ elapsed, about %@ left", p.epoch, p.epochs, p.step, p.totalSteps, p.loss,
+                          Self.duration(elapsed), Self.duration(remaining))
         if interactive {
             guard now.timeIntervalSince(lastDraw) >= 0.1 || p.step == p.totalSteps else { return }
             let width = 30, filled = Int(fraction * Double(width))
@@ -32,6 +35,15 @@ final class ProgressBar {
             lastDecile = decile
         }
         shown = true
+    }
+
+    /// "42 s", "3 min 05 s", "1 h 02 min"; "–" when unknown.
+    static func duration(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "–" }
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return String(format: "%d min %02d s", s / 60, s % 60) }
+        return String(format: "%d h %02d min", s / 3600, (s % 3600) / 60)
     }
 
     /// Clears the bar's line so other output can be printed; the next update redraws it.
