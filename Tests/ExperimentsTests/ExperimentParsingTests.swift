@@ -44,6 +44,8 @@ final class ExperimentParsingTests: XCTestCase {
         guard case .residual(let body) = e.layers[4] else { return XCTFail("expected a residual block, got \(e.layers[4])") }
         XCTAssertEqual(body.count, 4)
         XCTAssertEqual(body[1], .plain(.batchNorm1d(features: 32, epsilon: 1e-5, momentum: 0.1)))
+        XCTAssertEqual(e.layers.filter(\.isLinear).count, 2, "top level only")
+        XCTAssertEqual(e.layers.reduce(0) { $0 + $1.linearCount }, 3, "the residual block's Linear counts too")
     }
 
     func testErrorsNameFileAndKey() {
