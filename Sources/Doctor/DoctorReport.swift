@@ -1,6 +1,7 @@
 import Diagnosis
 import Monitor
 import Foundation
+import Optimizers
 import Runs
 
 /// The `doctor --json` document (docs/experiment-format.md): name, verdict, problems, final, repairs —
@@ -50,6 +51,8 @@ public struct DoctorReport: Codable, Sendable {
     public var baseline: Baseline?
     /// For a `non_finite` problem: where the NaN/∞ came from (data, loss or training).
     public var cause: NonFiniteCause?
+    /// How much the original run's gradient clipping did (GradGuard's key; absent when unknown).
+    public var clipping: ClipStatistics?
     /// True when Ctrl-C stopped the session: the original run and the search are partial
     /// (absent otherwise).
     public var interrupted: Bool?
@@ -67,6 +70,7 @@ public struct DoctorReport: Codable, Sendable {
             Problem(kind: $0.kind.rawValue, layer: $0.layer, axis: $0.axis?.rawValue, firstStep: $0.firstStep, evidence: $0.evidence, explanation: $0.explanation)
         }
         final = run.final
+        clipping = run.clipping
         self.repairs = repairs
         explanation = run.decomposition
         // The best fix that held on a second seed (or was not rerun).

@@ -16,6 +16,9 @@ enum DoctorSummary {
                 out.append("  • \(p.kind)\(p.layer.map { " [layer \($0)]" } ?? ""): \(p.explanation)")
             }
         }
+        if let clip = r.clipping, clip.clippedSteps > 0 || clip.skippedSteps > 0 {
+            out.append("  Gradient clipping in the original run: \(clip.summary).")
+        }
         if let e = r.explanation, !e.layers.isEmpty {
             out.append("\nWhy — factor decomposition at step \(e.step) (gradient factor per layer ≈ mean σ′ × weight gain):")
             out.append("  layer  activation below   mean σ′   ‖W‖₂   gain ‖W‖F/√out   input rms   predicted   measured")

@@ -26,9 +26,7 @@ struct ExampleCommand: ParsableCommand {
                 epochs: epochs, seed: seed, onEpoch: { epoch, loss in print("Epoch \(epoch), Loss: \(Float(loss))") },
                 progress: bar.update)
             bar.finish()
-            print(String(format: "Clipping: %d of %d steps clipped (mean scale %.3f, min %.3f), largest norm %.3f, %d skipped; final loss %.4f",
-                         clip.clippedSteps, clip.steps, clip.meanScale, clip.minimumScale, clip.largestNorm,
-                         clip.skippedSteps, history.stepLosses.last ?? .nan))
+            print("Clipping: \(clip.summary); final loss " + String(format: "%.4f", history.stepLosses.last ?? .nan))
         }
     }
 }

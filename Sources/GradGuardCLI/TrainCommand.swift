@@ -82,6 +82,7 @@ struct TrainCommand: ParsableCommand {
         if let stopped = result.stoppedEarly { print("stopped early: \(stopped)") }
         let partial = result.interrupted ? " after \(result.final.steps) of \(setup.totalSteps) steps (interrupted)" : ""
         print("final: \(setup.data.test == nil ? "training" : "test") loss \(show(result.final.loss)), accuracy \(percent(result.final.accuracy)), \(result.final.steps) steps\(partial)")
+        if let clip = result.clipping, experiment.clip != nil || clip.skippedSteps > 0 { print("clipping: \(clip.summary)") }
         print("verdict: \(result.verdict.rawValue)")
         for finding in result.findings { print("  \(finding.kind.rawValue)\(finding.layer.map { " at layer \($0)" } ?? ""): \(finding.explanation)") }
         do {

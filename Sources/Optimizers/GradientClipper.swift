@@ -36,8 +36,9 @@ public struct NonFiniteGradientError: Error, CustomStringConvertible, Equatable 
     public var description: String { "non-finite gradient in parameter \(parameter) (total norm \(totalNorm))" }
 }
 
-/// How much clipping a run did.
-public struct ClipStatistics: Equatable, Sendable {
+/// How much clipping a run did. Encodes as `steps`, `clipped_steps`, `skipped_steps`,
+/// `largest_norm`, `minimum_scale`, `mean_scale` (snake_case encoders) and `scaled_steps`.
+public struct ClipStatistics: Equatable, Sendable, Codable {
     /// Steps seen.
     public internal(set) var steps = 0
     /// Steps in which some gradient was scaled down or clamped.
@@ -52,6 +53,41 @@ public struct ClipStatistics: Equatable, Sendable {
     var scaledSteps = 0
     /// Mean scale over the steps that were not skipped (norm rules only; 1 = never clipped).
     public var meanScale: Double { scaledSteps == 0 ? 1 : scaleSum / Double(scaledSteps) }
+
+    public init() {}
+
+    /// One line for a run's summary: "24 of 100 steps clipped (mean scale 0.959, min 0.497),
+    /// largest norm 2.011, 0 skipped".
+    public var summary: String {
+        String(format: "%d of %d steps clipped (mean scale %.3f, min %.3f), largest norm %.4g, %d skipped",
+               clippedSteps, steps, meanScale, minimumScale, largestNorm, skippedSteps)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case steps, clippedSteps, skippedSteps, largestNorm, minimumScale, meanScale, scaledSteps
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(clippedSteps, forKey: .clippedSteps)
+        try c.encode(skippedSteps, forKey: .skippedSteps)
+        try c.encode(largestNorm, forKey: .largestNorm)
+        try c.encode(minimumScale, forKey: .minimumScale)
+        try c.encode(meanScale, forKey: .meanScale)
+        try c.encode(scaledSteps, forKey: .scaledSteps)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try c.decode(Int.self, forKey: .steps)
+        clippedSteps = try c.decode(Int.self, forKey: .clippedSteps)
+        skippedSteps = try c.decode(Int.self, forKey: .skippedSteps)
+        largestNorm = try c.decode(Double.self, forKey: .largestNorm)
+        minimumScale = try c.decode(Double.self, forKey: .minimumScale)
+        scaledSteps = try c.decodeIfPresent(Int.self, forKey: .scaledSteps) ?? 0
+        scaleSum = try c.decode(Double.self, forKey: .meanScale) * Double(scaledSteps)
+    }
 }
 
 /// The result of clipping one step's gradients.

@@ -100,6 +100,9 @@ public enum HTMLReport {
         } else if !r.repairs.isEmpty {
             html += " No remedy fixed it."
         }
+        if let clip = r.clipping, clip.clippedSteps > 0 || clip.skippedSteps > 0 {
+            html += "</p><p>Gradient clipping: \(e(clip.summary))."
+        }
         html += "</p><details><summary>Experiment file</summary><pre>\(e(run.experimentText))</pre></details>"
         return html
     }

@@ -93,6 +93,7 @@ public enum ExperimentRunner {
         }
         return MonitoredRun(
             history: history, records: records, final: final, findings: findings, decomposition: decomposition,
-            stoppedEarly: stopped, metricsJSONLines: (try? monitor.jsonLines()) ?? "", weights: setup.model.stateDict())
+            stoppedEarly: stopped, metricsJSONLines: (try? monitor.jsonLines()) ?? "", weights: setup.model.stateDict(),
+            clipping: trainer.clipper.statistics)
     }
 }

@@ -1,5 +1,6 @@
 import Diagnosis
 import Monitor
+import Optimizers
 import TensorCore
 import Training
 
@@ -18,6 +19,9 @@ public struct MonitoredRun: Sendable {
     public let metricsJSONLines: String
     /// The trained model's `state_dict`.
     public let weights: [String: Tensor<Float>]
+    /// How much the run's gradient clipping did (of this session's steps: a resumed run counts
+    /// from the resume); nil when not known.
+    public let clipping: ClipStatistics?
 
     public var verdict: ProblemKind { Diagnoser.verdict(findings) }
 
@@ -25,7 +29,7 @@ public struct MonitoredRun: Sendable {
     public var interrupted: Bool { history.interrupted }
 
     public init(history: History, records: [StepRecord], final: FinalMetrics, findings: [Finding], decomposition: FactorDecomposition?,
-                stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>]) {
+                stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>], clipping: ClipStatistics? = nil) {
         self.history = history
         self.records = records
         self.final = final
@@ -34,6 +38,7 @@ public struct MonitoredRun: Sendable {
         self.stoppedEarly = stoppedEarly
         self.metricsJSONLines = metricsJSONLines
         self.weights = weights
+        self.clipping = clipping
     }
 
     /// A run that never trained (its data could not be used), with what was found instead.

@@ -37,4 +37,24 @@ final class ExperimentRunnerTests: XCTestCase {
         XCTAssertEqual(run.verdict, .nonFinite)
         XCTAssertNotNil(run.findings[0].evidence["test_loss"])
     }
+
+    /// The run carries its clipping statistics, and the doctor document's encoding of them
+    /// decodes to the same numbers.
+    func testARunReportsHowMuchItClipped() throws {
+        let clipped = json.replacingOccurrences(of: #""epochs": 2}"#, with: #""epochs": 2, "clip": {"type": "norm", "max_norm": 0.01}}"#)
+        let run = ExperimentRunner.run(try ExperimentSetup<Float>(Experiment.parse(Data(clipped.utf8), file: "small.json")))
+        let clip = try XCTUnwrap(run.clipping)
+        XCTAssertEqual(clip.steps, run.final.steps)
+        XCTAssertEqual(clip.clippedSteps, clip.steps, "a max norm of 0.01 clips every step")
+        XCTAssertLessThan(clip.meanScale, 1)
+        XCTAssertTrue(clip.summary.hasPrefix("\(clip.steps) of \(clip.steps) steps clipped"), clip.summary)
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let data = try encoder.encode(clip)
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains("\"clipped_steps\""))
+        let back = try decoder.decode(type(of: clip), from: data)
+        XCTAssertEqual(back.steps, clip.steps)
+        XCTAssertEqual(back.meanScale, clip.meanScale, accuracy: 1e-12)
+    }
 }
