@@ -1,6 +1,6 @@
 import TensorCore
 
-/// Fresh N(0, 1) inputs and targets for every batch, one batch an epoch (seed 001's example:
+/// Fresh N(0, 1) inputs and targets for every batch, one batch an epoch (source article 001's example:
 /// `torch.randn(64, 10)`, `torch.randn(64, 1)`). There is nothing to learn: the loss stays near 1.
 public struct RandomRegression<Scalar: TensorScalar>: Dataset, Sendable {
     public let features: Int

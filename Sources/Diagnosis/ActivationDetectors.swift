@@ -67,7 +67,7 @@ public struct DyingReLUDetector: Detector {
 /// sit in the flat tails (derivative below 1 % of its maximum), in at least half of the last
 /// third of the records.
 ///
-/// Why: in the tails σ′ ≈ 0, so the layer blocks back-propagation whatever the weights (seed 002:
+/// Why: in the tails σ′ ≈ 0, so the layer blocks back-propagation whatever the weights (source article 002:
 /// "the sigmoid's derivative is close to 0 at both ends"). Glorot & Bengio (2010) show top-layer
 /// sigmoid saturation stalls training; a healthy Xavier-initialised tanh net saturates < 5 %.
 public struct SaturationDetector: Detector {

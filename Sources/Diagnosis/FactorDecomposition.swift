@@ -3,7 +3,7 @@ import Layers
 import Monitor
 import TensorCore
 
-/// One Linear layer's share in how the back-propagated gradient shrinks or grows (seed 002):
+/// One Linear layer's share in how the back-propagated gradient shrinks or grows (source article 002):
 /// going back through layer l, ∂L/∂z_{l−1} = σ′(z_{l−1}) ⊙ W_lᵀ ∂L/∂z_l, so the gradient is
 /// multiplied by about (typical gain of W_lᵀ) × (mean σ′ of the activation below it).
 public struct LayerFactors: Codable, Sendable, Equatable {

@@ -7,7 +7,7 @@ import Monitor
 ///
 /// Why 1e-3: He or Xavier initialisation keeps the ratio within about 10^±0.5 at any depth
 /// (`gradguard flow` measures 1.6 for ReLU + Kaiming and 2.3 for tanh + Xavier over 10 layers),
-/// while sigmoid's σ′ ≤ 0.25 alone gives 0.25⁵ ≈ 1e-3 after five layers (seed 002). A ratio of
+/// while sigmoid's σ′ ≤ 0.25 alone gives 0.25⁵ ≈ 1e-3 after five layers (source article 002). A ratio of
 /// 1e-3 means the first layer learns about a thousand times slower than the last. AUTOTRAINER
 /// (Zhang et al., ICSE 2021) compares the same two layers' gradients; requiring half of the
 /// records (not one) keeps a single unlucky batch from counting.

@@ -58,7 +58,7 @@ public struct OscillatingLossDetector: Detector {
 /// Why 1e-4: a healthy update moves weights by about 1e-3 of their size per step (Karpathy,
 /// CS231n "ratio of weights:updates"); ten times less and a run of hundreds of steps moves the
 /// weights by a few percent at most. Requiring small updates keeps a run whose loss cannot go
-/// down (pure noise targets, as the seed 001 example) from counting as slow.
+/// down (pure noise targets, as the source article 001 example) from counting as slow.
 public struct SlowConvergenceDetector: Detector {
     public let stall: Double
     public let updateRatio: Double

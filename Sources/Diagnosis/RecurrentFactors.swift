@@ -3,7 +3,7 @@ import Layers
 import Monitor
 import TensorCore
 
-/// One recurrent layer's share in how ‖∂L/∂h_t‖ shrinks or grows going back in time (seed 002's
+/// One recurrent layer's share in how ‖∂L/∂h_t‖ shrinks or grows going back in time (source article 002's
 /// Wᵗ = V diag(λ)ᵗ V⁻¹ argument made concrete). Back through one step of a tanh RNN,
 /// ∂L/∂h_{t−1} = W_hhᵀ (tanh′ ⊙ ∂L/∂h_t), so over T steps the gradient scales like
 /// (mean tanh′ × ρ(W_hh))^(T−1), ρ the spectral radius. In an LSTM the cell state carries it,
@@ -89,7 +89,7 @@ public struct RecurrentFactors: Codable, Sendable, Equatable {
         } else if let d = meanDerivative {
             text += String(format: ". Per step: mean σ′ %.3f × ρ(W_hh) %.3f (‖W_hh‖₂ %.3f). ", d, spectralRadius, recurrentNorm)
             if spectralRadius < 1 {
-                text += String(format: "With ρ < 1 the gradient must shrink like %.3f^t (seed 002's Wᵗ argument: λ_max^%d = %.1e); "
+                text += String(format: "With ρ < 1 the gradient must shrink like %.3f^t (source article 002's Wᵗ argument: λ_max^%d = %.1e); "
                     + "an orthogonal W_hh (ρ = 1) or a gated cell (LSTM, GRU) keeps it.", spectralRadius, steps - 1,
                     pow(spectralRadius, Double(steps - 1)))
             } else if d * spectralRadius > 1 {

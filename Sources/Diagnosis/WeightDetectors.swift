@@ -5,7 +5,7 @@ import Monitor
 /// weight row equal to the first one's, `identicalUnitFraction` ≥ 0.99).
 ///
 /// Why: units that start equal get equal gradients and stay equal forever; the layer works as a
-/// single unit (seed 002's argument against constant initialisation). Random initialisation
+/// single unit (source article 002's argument against constant initialisation). Random initialisation
 /// makes two rows equal with probability 0, so any layer that stays symmetric was built that way.
 public struct SymmetryDetector: Detector {
     public init() {}

@@ -3,7 +3,7 @@ import Foundation
 
 /// The experiment `gradguard doctor` runs without a file: a deep sigmoid MLP (8 hidden layers of
 /// 64) with a too-small initialisation, N(0, 0.05²), on the embedded digits — the textbook
-/// vanishing gradient (seed 002), which the doctor diagnoses, explains and repairs.
+/// vanishing gradient (source article 002), which the doctor diagnoses, explains and repairs.
 public enum DefaultExperiment {
     public static let json = """
     {

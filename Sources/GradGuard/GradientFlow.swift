@@ -1,5 +1,5 @@
 /// The gradient that reaches each layer of a freshly initialised MLP: ‖∂L/∂z‖ at every
-/// Linear layer's output for one batch (seed 002's chain-rule product, measured).
+/// Linear layer's output for one batch (source article 002's chain-rule product, measured).
 public struct GradientFlow: Sendable {
     /// One configuration's measurement.
     public struct Row: Sendable {

@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
     struct Seed001Command: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "seed001",
-            abstract: "ms per training step of seed 001's workload (compare: benchmarks/seed001_pytorch.py).")
+            abstract: "ms per training step of source article 001's workload (compare: benchmarks/seed001_pytorch.py).")
 
         @Option(help: "Steps per timed run.") var steps = 100
         @Option(help: "Timed runs (median reported).") var repeats = 7

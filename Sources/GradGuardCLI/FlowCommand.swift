@@ -11,7 +11,7 @@ struct FlowCommand: ParsableCommand {
             Builds the same deep MLP with several activation/initialisation pairs, runs one batch \
             of N(0,1) inputs with random labels through cross-entropy, and prints log10 of the \
             gradient norm at every Linear layer's output, input side first. Sigmoid with a small \
-            init vanishes (seed 002: σ′ ≤ 0.25 per layer); ReLU with a large init explodes.
+            init vanishes (source article 002: σ′ ≤ 0.25 per layer); ReLU with a large init explodes.
             """)
 
     @Option(help: "Number of Linear layers.") var depth = 10

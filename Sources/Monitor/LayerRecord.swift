@@ -22,7 +22,7 @@ public struct LayerRecord: Codable, Sendable, Equatable {
     public var deadFraction: Double?
     /// Sigmoid, tanh and ReLU layers: mean of the derivative σ′(z) over the batch, read from the
     /// output (sigmoid y(1−y) ≤ 0.25, tanh 1−y² ≤ 1, ReLU 1 where y > 0): the factor this
-    /// activation multiplies the back-propagated gradient by (seed 002).
+    /// activation multiplies the back-propagated gradient by (source article 002).
     public var meanDerivative: Double?
     /// Linear layers with ≥ 2 units: the fraction of units 1… whose weight row equals unit 0's
     /// (to 1e-5 of the row's largest weight). 1 means every unit is the same: a constant init

@@ -8,7 +8,7 @@ public enum ClipRule: Equatable, Sendable {
     case norm(maxNorm: Double, normType: NormType = .l2)
     /// Each element limited to `[−clipValue, clipValue]`, as `clip_grad_value_`.
     case value(clipValue: Double)
-    /// Each parameter's gradient scaled to at most `maxNorm` on its own (seed 004's GradClip,
+    /// Each parameter's gradient scaled to at most `maxNorm` on its own (source article 004's GradClip,
     /// without its learning-rate side effect).
     case perParameter(maxNorm: Double)
 

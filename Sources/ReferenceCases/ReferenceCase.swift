@@ -85,7 +85,7 @@ public struct ExpectedResults: Decodable, Sendable {
     }
 }
 
-/// One PyTorch reference run (format 1, `../shared/reference/README.md`).
+/// One PyTorch reference run (format 1, the reference-case format).
 public struct ReferenceCase: Decodable, Sendable {
     public let format: Int
     public let name: String

@@ -84,7 +84,7 @@ enum ReportCharts {
 
     /// Recurrent layers' gradient through time: ‖∂L/∂h_t‖ against the time step t at the first and
     /// the last record, one chart per recurrent layer. A line that falls by decades toward t = 0
-    /// is the recurrent vanishing gradient (seed 003).
+    /// is the recurrent vanishing gradient (source article 003).
     static func throughTime(_ records: [StepRecord]) -> [String] {
         guard let first = records.first else { return [] }
         return first.layers.compactMap { layer -> String? in

@@ -3,7 +3,7 @@ import RealModule
 
 /// An element-wise activation function with its derivative, matching PyTorch's modules.
 ///
-/// The derivative is what seed 002 multiplies along the chain: sigmoid's is at most 0.25,
+/// The derivative is what source article 002 multiplies along the chain: sigmoid's is at most 0.25,
 /// tanh's at most 1, ReLU's 0 or 1 (`derivativeBound`).
 public enum Activation: Sendable, Equatable, Hashable {
     case identity
