@@ -124,7 +124,7 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
             let lr = e.optimizer.effectiveLearningRate
             let next = self == .lowerLearningRate ? lr / 10 : lr * 10
             e.optimizer.learningRate = next
-            return (e, ["optimizer.lr": "\(next)"])
+            return (e, ["optimizer.lr": String(format: "%.3g", next)])  // 1e-06, not 1.0000000000000002e-06
         case .adam:
             guard e.optimizer.kind != .adam else { return nil }
             e.optimizer = OptimizerSpec(kind: .adam, learningRate: 1e-3)

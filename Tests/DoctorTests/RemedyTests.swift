@@ -29,6 +29,9 @@ final class RemedyTests: XCTestCase {
     func testLearningRateClippingAndAdam() throws {
         XCTAssertEqual(Remedy.lowerLearningRate.apply(to: experiment)?.experiment.optimizer.learningRate, 0.01)
         XCTAssertEqual(Remedy.higherLearningRate.apply(to: experiment)?.experiment.optimizer.learningRate, 1)
+        var tiny = experiment
+        tiny.optimizer.learningRate = 1e-7
+        XCTAssertEqual(Remedy.higherLearningRate.apply(to: tiny)?.changes["optimizer.lr"], "1e-06", "not 1.0000000000000002e-06")
         XCTAssertNotNil(Remedy.clipping.apply(to: experiment)?.experiment.clip)
         XCTAssertEqual(Remedy.adam.apply(to: experiment)?.experiment.optimizer.kind, .adam)
         XCTAssertNil(Remedy.lessDecay.apply(to: experiment), "no decay to lower")
