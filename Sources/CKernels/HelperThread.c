@@ -91,7 +91,7 @@ static void helper_start(void) {
     pthread_attr_destroy(&attributes);
 }
 
-int gg_helper_available(void) {
+static int gg_helper_available(void) {
     pthread_once(&helper_once, helper_start);
     return helper_ready;
 }

@@ -171,7 +171,7 @@ public struct Doctor: Sendable {
         guard rate > 2 * current || rate < current / 2 else { return nil }
         var e = experiment
         e.optimizer.learningRate = rate
-        return (e, ["optimizer.lr": String(format: "%.3g", rate)])
+        return (e, ["optimizer.lr": Remedy.learningRateText(rate)])
     }
 
     private func run(_ label: String, _ setup: ExperimentSetup<Float>, _ events: ((Event) -> Void)?) -> MonitoredRun {

@@ -83,6 +83,10 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// A learning rate as a repair's change shows it: 3 significant digits (`1e-06`, not
+    /// `1.0000000000000002e-06`).
+    static func learningRateText(_ rate: Double) -> String { String(format: "%.3g", rate) }
+
     /// `experiment` with this remedy applied and what changed (key → new value), or nil when it
     /// does not apply (no sigmoid to replace, no block to wrap …).
     public func apply(to experiment: Experiment) -> (experiment: Experiment, changes: [String: String])? {
@@ -124,7 +128,7 @@ public enum Remedy: String, Sendable, CaseIterable, Codable {
             let lr = e.optimizer.effectiveLearningRate
             let next = self == .lowerLearningRate ? lr / 10 : lr * 10
             e.optimizer.learningRate = next
-            return (e, ["optimizer.lr": String(format: "%.3g", next)])  // 1e-06, not 1.0000000000000002e-06
+            return (e, ["optimizer.lr": Remedy.learningRateText(next)])
         case .adam:
             guard e.optimizer.kind != .adam else { return nil }
             e.optimizer = OptimizerSpec(kind: .adam, learningRate: 1e-3)

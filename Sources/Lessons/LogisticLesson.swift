@@ -7,7 +7,7 @@ import TensorCore
 /// composed n times, with the derivative over x measured by autodiff (double precision) on a
 /// grid of [0, 1].
 enum LogisticLesson {
-    static func run(size: LessonSize, progress: (String) -> Void) -> LessonResult {
+    static func run(size: LessonSize, seed _: UInt64, progress: (String) -> Void) -> LessonResult {  // no randomness
         let points = size.pick(101, 801, 4001), compositions = size.pick(6, 8, 10)
         let grid = (0..<points).map { Double($0) / Double(points - 1) }
         var rows: [[String]] = [], values: [LessonSeries] = [], derivatives: [LessonSeries] = []

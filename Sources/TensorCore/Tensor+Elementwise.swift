@@ -123,22 +123,3 @@ extension Tensor {
         return map { Swift.min(Swift.max($0, lo), hi) }
     }
 }
-
-extension Tensor {
-    /// Adds `row` (`[n]`) to every row of this `[…, n]` tensor in place: a bias.
-    @inlinable
-    public mutating func addToEveryRow(_ row: Tensor) {
-        let n = row.count
-        precondition(
-            rank >= 1 && shape[rank - 1] == n,
-            ShapeError(operation: "addToEveryRow", shapes: [shape, row.shape], reason: "row length must equal the last dimension").description)
-        row.withUnsafeBufferPointer { r in
-            withUnsafeMutableBufferPointer { p in
-                for i in 0..<(p.count / Swift.max(n, 1)) {
-                    let target = p.baseAddress! + i * n
-                    for j in 0..<n { target[j] += r[j] }
-                }
-            }
-        }
-    }
-}

@@ -119,11 +119,8 @@ void gg_gru_forward_f32(long batch, long n, float *gates, const float *recurrent
 void gg_gru_backward_f32(long batch, long n, const float *gates, const float *hn, const float *h_old, float *dh,
                          float *input_delta, float *recurrent_delta);
 
-/// 1 when a helper thread can run half of a task (at least 2 CPUs in this process's affinity
-/// mask, and GRADGUARD_HELPER_THREAD is not "0"); starts it on the first call.
-int gg_helper_available(void);
-
 /// Runs function(context, 0) on this thread and function(context, 1) on the helper thread at
-/// the same time, and returns when both are done; without a helper (or while another thread
-/// uses it), runs both halves here, one after the other.
+/// the same time, and returns when both are done; without a helper (one CPU in this process's
+/// affinity mask, GRADGUARD_HELPER_THREAD=0, a forked child) or while another thread uses it,
+/// runs both halves here, one after the other. The helper starts on the first call.
 void gg_run_in_halves(void (*function)(void *context, int half), void *context);
