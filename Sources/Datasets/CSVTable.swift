@@ -41,21 +41,7 @@ public enum CSVTable {
             targetIndex = i
         }
         guard header.count >= 2 else { throw DataFormatError(source: path, reason: "need at least one feature column and a target") }
-        var features: [Scalar] = [], rawTargets: [String] = []
-        for (offset, line) in lines.dropFirst().enumerated() {
-            let row = fields(line), lineNumber = offset + 2
-            guard row.count == header.count else {
-                throw DataFormatError(source: path, reason: "line \(lineNumber): \(row.count) fields, header has \(header.count)")
-            }
-            for (j, field) in row.enumerated() {
-                if j == targetIndex { rawTargets.append(field); continue }
-                guard let v = Double(field) else {
-                    throw DataFormatError(source: path, reason: "line \(lineNumber), column \"\(header[j])\": \"\(field)\" is not a number")
-                }
-                features.append(Scalar(v))
-            }
-        }
-        guard !rawTargets.isEmpty else { throw DataFormatError(source: path, reason: "no data rows") }
+        let (features, rawTargets): ([Scalar], [String]) = try rows(lines, header: header, target: targetIndex, source: path)
         var targets: [Scalar] = [], classNames: [String] = []
         if classification {
             let distinct = Set(rawTargets)
@@ -80,6 +66,45 @@ public enum CSVTable {
             throw DataFormatError(nonFinite: bad)
         }
         return (InMemoryDataset(inputs: inputs, targets: targetTensor), classNames)
+    }
+
+    /// Reads a CSV file with a header row whose every column is a numeric feature (what
+    /// `gradguard predict` reads): `[rows, columns]` and the column names.
+    public static func features<Scalar: TensorScalar>(
+        path: String, as _: Scalar.Type = Scalar.self
+    ) throws(DataFormatError) -> (inputs: Tensor<Scalar>, header: [String]) {
+        let lines = try FileInput.text(path).split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)
+        guard let headerLine = lines.first else { throw DataFormatError(source: path, reason: "empty file") }
+        let header = fields(headerLine)
+        let (features, _): ([Scalar], [String]) = try rows(lines, header: header, target: nil, source: path)
+        guard !features.isEmpty else { throw DataFormatError(source: path, reason: "no data rows") }
+        let inputs = Tensor(shape: [features.count / header.count, header.count], scalars: features)
+        if let bad = NonFiniteValues.scan(inputs, source: path, rowLabel: { $0 + 2 }, columnLabel: { header[$0] }) {
+            throw DataFormatError(nonFinite: bad)
+        }
+        return (inputs, header)
+    }
+
+    /// The data rows after the header: every field but the `target` column as a number, and the
+    /// target column's text. Errors name the line and column.
+    static func rows<Scalar: TensorScalar>(
+        _ lines: [Substring], header: [String], target: Int?, source path: String
+    ) throws(DataFormatError) -> ([Scalar], [String]) {
+        var features: [Scalar] = [], rawTargets: [String] = []
+        for (offset, line) in lines.dropFirst().enumerated() {
+            let row = fields(line), lineNumber = offset + 2
+            guard row.count == header.count else {
+                throw DataFormatError(source: path, reason: "line \(lineNumber): \(row.count) fields, header has \(header.count)")
+            }
+            for (j, field) in row.enumerated() {
+                if j == target { rawTargets.append(field); continue }
+                guard let v = Double(field) else {
+                    throw DataFormatError(source: path, reason: "line \(lineNumber), column \"\(header[j])\": \"\(field)\" is not a number")
+                }
+                features.append(Scalar(v))
+            }
+        }
+        return (features, rawTargets)
     }
 
     /// The comma-separated fields of one line; double quotes may enclose a field (`""` is a quote).

@@ -53,6 +53,9 @@ public struct DoctorReport: Codable, Sendable {
     public var cause: NonFiniteCause?
     /// How much the original run's gradient clipping did (GradGuard's key; absent when unknown).
     public var clipping: ClipStatistics?
+    /// The original run's validation scores, best epoch and early stop (GradGuard's key; absent
+    /// without a validation set).
+    public var validation: ValidationSummary?
     /// True when Ctrl-C stopped the session: the original run and the search are partial
     /// (absent otherwise).
     public var interrupted: Bool?
@@ -71,6 +74,7 @@ public struct DoctorReport: Codable, Sendable {
         }
         final = run.final
         clipping = run.clipping
+        validation = ValidationSummary(run.history)
         self.repairs = repairs
         explanation = run.decomposition
         // The best fix that held on a second seed (or was not rerun).

@@ -22,11 +22,16 @@ public struct DataSpec: Equatable, Sendable {
     /// The share of samples held out for the test set (default 0.2; Fashion-MNIST uses its own
     /// test files and `random_regression` has none).
     public var testFraction: Double
+    /// The share of the training samples held out for validation (`validation_fraction`; 0:
+    /// none). Absent from the file it is nil, and the experiment makes it 0.1 when it asks for
+    /// validation (`validate_every`, `patience`) and 0 otherwise.
+    public var validationFraction: Double?
 
-    public init(kind: Kind, standardize: Bool = false, testFraction: Double = 0.2) {
+    public init(kind: Kind, standardize: Bool = false, testFraction: Double = 0.2, validationFraction: Double? = nil) {
         self.kind = kind
         self.standardize = standardize
         self.testFraction = testFraction
+        self.validationFraction = validationFraction
     }
 
     /// The kind's name as files write it.
@@ -46,7 +51,7 @@ public struct DataSpec: Equatable, Sendable {
 }
 
 extension DataSpec: Decodable {
-    static let common = ["kind", "standardize", "test_fraction"]
+    static let common = ["kind", "standardize", "test_fraction", "validation_fraction"]
 
     /// Relative paths stay as written; `ExperimentData.load` resolves them against the file's folder.
     public init(from decoder: any Decoder) throws {
@@ -103,6 +108,10 @@ extension DataSpec: Decodable {
         if let (key, problem) = Self.sizeProblem(kind) { throw c.fail(key, problem) }
         standardize = try c.optional("standardize") ?? false
         testFraction = try c.number("test_fraction", default: 0.2, in: 0...0.95, "a fraction in [0, 0.95]")
+        if try c.optional("validation_fraction", Double.self) != nil {
+            if case .randomRegression = kind { throw c.fail("validation_fraction", "random_regression draws new samples every step: there is nothing to hold out") }
+            validationFraction = try c.number("validation_fraction", default: 0, in: 0...0.95, "a fraction in [0, 0.95]")
+        }
     }
 
     /// The key and the reason when a generated data set would exceed `SizeLimits` (nil: it fits).

@@ -2,6 +2,7 @@ import Foundation
 import Losses
 import Optimizers
 import TensorCore
+import Training
 
 /// One experiment file (docs/experiment-format.md, version 1): data, model, loss, optimizer, clipping,
 /// L2, schedule and training length. `Experiment.load(path:)` reads and checks one.
@@ -31,6 +32,9 @@ public struct Experiment: Sendable, Equatable {
     public var batchSize: Int
     /// Default 10 epochs.
     public var length: Length
+    /// Scoring a held-out validation set (`validate_every`, `patience`, `min_delta`), or nil:
+    /// none unless the file asks for one (these keys, or `data.validation_fraction` > 0).
+    public var validation: ValidationPlan?
     /// The folder relative data paths are resolved against.
     public var folder: String
     /// Where the experiment came from (for error messages).
@@ -71,7 +75,8 @@ extension CodingUserInfoKey {
 }
 
 extension Experiment: Decodable {
-    static let keys: Set<String> = ["name", "seed", "data", "model", "loss", "optimizer", "clip", "l2", "schedule", "batch_size", "epochs", "steps"]
+    static let keys: Set<String> = ["name", "seed", "data", "model", "loss", "optimizer", "clip", "l2", "schedule", "batch_size", "epochs", "steps",
+                                        "validate_every", "patience", "min_delta"]
 
     public init(from decoder: any Decoder) throws {
         let (defaultName, folder, file) = decoder.userInfo[.experimentDefaults] as? (String, String, String) ?? ("experiment", ".", "<string>")
@@ -100,7 +105,25 @@ extension Experiment: Decodable {
         case (_, .some): length = .steps(try c.positive("steps", maximum: SizeLimits.steps))
         default: length = .epochs(try c.positive("epochs", default: 10, maximum: SizeLimits.epochs))
         }
+        validation = try Self.validationPlan(c, fraction: &data.validationFraction)
         self.folder = folder
         self.file = file
+    }
+
+    /// The validation plan the file asks for, and the validation share it implies (0.1 when the
+    /// plan's keys are given without `data.validation_fraction`).
+    static func validationPlan(_ c: KeyedDecodingContainer<SpecKey>, fraction: inout Double?) throws -> ValidationPlan? {
+        let every = try c.optional("validate_every", Int.self) != nil ? try c.positive("validate_every", maximum: SizeLimits.epochs) : nil
+        let patience = try c.optional("patience", Int.self) != nil ? try c.positive("patience", maximum: SizeLimits.epochs) : nil
+        let minDelta = try c.optional("min_delta", Double.self) != nil
+            ? try c.number("min_delta", default: 0, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0") : nil
+        let asked = every != nil || patience != nil || minDelta != nil
+        if minDelta != nil, patience == nil { throw c.fail("min_delta", "only early stopping uses it: give patience too") }
+        if asked, fraction == 0 {
+            throw c.fail(every != nil ? "validate_every" : "patience", "needs a validation set, but data.validation_fraction is 0")
+        }
+        if asked, fraction == nil { fraction = 0.1 }
+        guard let share = fraction, share > 0 else { return nil }
+        return ValidationPlan(every: every ?? 1, patience: patience, minDelta: minDelta ?? 0)
     }
 }

@@ -24,7 +24,7 @@ public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendab
     public var description: String { key.isEmpty ? "\(file): \(message)" : "\(file): \(key): \(message)" }
 
     /// The error a `JSONDecoder` threw, rephrased with the key path it happened at.
-    init(file: String, decoding error: DecodingError) {
+    public init(file: String, decoding error: DecodingError) {
         func path(_ codingPath: [any CodingKey]) -> String {
             codingPath.reduce("") { text, key in
                 if let index = key.intValue { return text + "[\(index)]" }

@@ -83,7 +83,13 @@ public struct ExperimentSetup<Scalar: TensorScalar> {
         self.loss = loss
     }
 
-    /// Optimizer steps the run will take.
+    /// The validation set and its plan, when the experiment has one.
+    public var validation: Validation<Scalar>? {
+        guard let set = data.validation else { return nil }
+        return Validation(data: set, plan: experiment.validation ?? ValidationPlan())
+    }
+
+    /// Optimizer steps the run will take (at most: early stopping may end it sooner).
     public var totalSteps: Int { Swift.min(epochs * data.train.batchCount(batchSize: experiment.batchSize), maxSteps ?? .max) }
 }
 
@@ -94,6 +100,7 @@ extension ExperimentData {
             InMemoryDataset(inputs: d.inputs, targets: d.targets.reshaped([d.count, 1]), shuffles: d.shuffles)
         }
         return ExperimentData(train: (train as? InMemoryDataset<Scalar>).map(column) ?? train, test: test.map(column),
-                              classes: nil, sampleShape: sampleShape, targetShape: [1])
+                              validation: validation.map(column), classes: nil, sampleShape: sampleShape, targetShape: [1],
+                              scaling: scaling, classNames: classNames)
     }
 }

@@ -18,7 +18,20 @@ enum ExperimentInput {
         case .epochs(let n): "\(n) epochs"
         case .steps(let n): "\(n) steps"
         }
-        return "data \(e.data.name), \(e.layers.reduce(0) { $0 + $1.linearCount }) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)"
+        let validation = e.validation.map { plan in
+            let stopping = plan.patience.map { ", early stopping after \($0) without improvement" } ?? ""
+            return ", validation \(show(e.data.validationFraction ?? 0)) of the training samples every \(plan.every == 1 ? "epoch" : "\(plan.every) epochs")\(stopping)"
+        } ?? ""
+        return "data \(e.data.name), \(e.layers.reduce(0) { $0 + $1.linearCount }) linear layers, \(length) (\(steps) steps), batch \(e.batchSize)\(validation)"
+    }
+
+    /// One line on the validation set: the best epoch, and where early stopping ended the run.
+    static func describe(_ v: ValidationSummary) -> String {
+        let best = v.bestEpoch.flatMap { epoch in v.scores.first { $0.epoch == epoch } }
+        let bestText = best.map { "best epoch \($0.epoch) (val loss \(show($0.loss)), accuracy \(percent($0.accuracy))), saved as \(RunFolder.bestWeightsFile)" }
+            ?? "no finite validation loss"
+        let stop = v.stoppedEarlyAfterEpoch.map { "early stopping ended training after epoch \($0); " } ?? ""
+        return "validation: \(stop)\(bestText)"
     }
 }
 

@@ -6,7 +6,7 @@ struct GradGuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradguard",
         abstract: "Train neural networks and keep their gradients healthy.",
-        subcommands: [DoctorCommand.self, TrainCommand.self, ReportCommand.self, FlowCommand.self, LessonCommand.self, LearningRateFindCommand.self, ExampleCommand.self, ReferenceCommand.self, BenchCommand.self, VersionCommand.self])
+        subcommands: [DoctorCommand.self, TrainCommand.self, ReportCommand.self, FlowCommand.self, LessonCommand.self, LearningRateFindCommand.self, EvaluateCommand.self, PredictCommand.self, ExampleCommand.self, ReferenceCommand.self, BenchCommand.self, VersionCommand.self])
 
     /// Standard output is line-buffered, so a piped log keeps up with training.
     static func main() {

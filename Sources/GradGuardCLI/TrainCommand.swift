@@ -75,11 +75,13 @@ struct TrainCommand: ParsableCommand {
         let result = ExperimentRunner.run(setup, monitorEvery: folder.status.monitorEvery, persistence: persistence,
                                           stopRequested: { stop.isRequested }, progress: bar.update) { summary in
             bar.interrupt()
-            print(String(format: "epoch %3d/%d  loss %@  accuracy %@  gradient first/last %@", summary.epoch, summary.epochs,
-                         show(summary.loss), percent(summary.accuracy), show(summary.gradientRatio)))
+            let validation = summary.validation.map { "  val loss \(show($0.loss))  val accuracy \(percent($0.accuracy))" } ?? ""
+            print(String(format: "epoch %3d/%d  loss %@  accuracy %@%@  gradient first/last %@", summary.epoch, summary.epochs,
+                         show(summary.loss), percent(summary.accuracy), validation, show(summary.gradientRatio)))
         }
         bar.finish()
         if let stopped = result.stoppedEarly { print("stopped early: \(stopped)") }
+        if let validation = ValidationSummary(result.history) { print(ExperimentInput.describe(validation)) }
         let partial = result.interrupted ? " after \(result.final.steps) of \(setup.totalSteps) steps (interrupted)" : ""
         print("final: \(setup.data.test == nil ? "training" : "test") loss \(show(result.final.loss)), accuracy \(percent(result.final.accuracy)), \(result.final.steps) steps\(partial)")
         if let clip = result.clipping, experiment.clip != nil || clip.skippedSteps > 0 { print("clipping: \(clip.summary)") }
@@ -122,13 +124,7 @@ struct TrainCommand: ParsableCommand {
             guard folder.status.checkpointStep != nil else {
                 throw CLIError("\(path): the run stopped before its first checkpoint; start it again with gradguard train")
             }
-            let text = try FileInput.bytes(folder.file("experiment.json"))
-            let experiment: Experiment
-            do {
-                experiment = try Experiment.parse(text, file: folder.status.experimentFile,
-                                                  defaultName: URL(fileURLWithPath: folder.status.experimentFile).deletingPathExtension().lastPathComponent,
-                                                  folder: folder.status.experimentFolder)
-            } catch { throw CLIError(error.description) }
+            let (experiment, text) = try folder.experiment()
             let checkpoint = try TrainingCheckpoint.read(path: folder.file(RunFolder.checkpointFile))
             let records = try folder.resumeRecords(count: checkpoint.recordCount)
             return (experiment, text, folder, (checkpoint, records))

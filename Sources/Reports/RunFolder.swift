@@ -1,5 +1,6 @@
 import Checkpoints
 import Doctor
+import Experiments
 import Foundation
 import Monitor
 import Runs
@@ -33,6 +34,8 @@ public final class RunFolder: RunJournal {
 
     public static let statusFile = "status.json"
     public static let checkpointFile = "checkpoint.safetensors"
+    /// The weights of the epoch with the lowest validation loss.
+    public static let bestWeightsFile = "best.safetensors"
     public static let metricsFile = "metrics.jsonl"
 
     /// Creates the folder under `root` (default `runs`) for a run of `status.command`.
@@ -76,6 +79,19 @@ public final class RunFolder: RunJournal {
         }
         status = try RunStatus.decode(try FileInput.bytes(statusPath), source: statusPath)
         self.path = path
+    }
+
+    /// The experiment the run trained, as its folder kept it (`experiment.json`, with relative
+    /// data paths resolved against the original file's folder), and the bytes it was read from.
+    public func experiment() throws(DataFormatError) -> (experiment: Experiment, text: Data) {
+        let text = try FileInput.bytes(file("experiment.json"))
+        do {
+            let experiment = try Experiment.parse(
+                text, file: status.experimentFile,
+                defaultName: URL(fileURLWithPath: status.experimentFile).deletingPathExtension().lastPathComponent,
+                folder: status.experimentFolder)
+            return (experiment, text)
+        } catch { throw DataFormatError(source: file("experiment.json"), reason: "\(error)") }
     }
 
     /// The path of `name` inside the folder.
@@ -192,6 +208,10 @@ public final class RunFolder: RunJournal {
         try write(Self.metricsFile, Data(original.metricsJSONLines.utf8))
         try write("doctor.json", Data(try encode { try report.json() }.utf8))
         try write("weights.safetensors", SafetensorsFile.encode(original.weights))
+        if let best = original.best {
+            try write(Self.bestWeightsFile, SafetensorsFile.encode(best.weights, metadata: ["epoch": "\(best.score.epoch)",
+                                                                                            "validation_loss": "\(best.score.loss)"]))
+        }
         let curves = LossCurves(runs: [("original", original.history.stepLosses)]
             + zip(report.repairs, repairs).map { ($0.remedy, $1.history.stepLosses) })
         try write("loss_curves.csv", Data(curves.csv().utf8))

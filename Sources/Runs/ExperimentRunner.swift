@@ -61,14 +61,15 @@ public enum ExperimentRunner {
             epochToken = trainer.onEpochEnd { [epochs = setup.epochs] epoch, history in
                 epochEnd(EpochSummary(epoch: epoch + 1, epochs: epochs, loss: history.epochLosses[epoch],
                                       accuracy: epoch < history.epochAccuracies.count ? history.epochAccuracies[epoch] : nil,
-                                      gradientRatio: monitor.records.last?.firstToLastGradientRatio))
+                                      gradientRatio: monitor.records.last?.firstToLastGradientRatio,
+                                      validation: history.validation.last { $0.epoch == epoch + 1 }))
             }
         }
         var history = History(), stopped: String?
         do {
             history = try trainer.train(
                 on: setup.data.train, epochs: setup.epochs, batchSize: setup.experiment.batchSize, using: &setup.shuffling,
-                maxSteps: setup.maxSteps, from: persistence?.resume?.position, progress: progress)
+                maxSteps: setup.maxSteps, validation: setup.validation, from: persistence?.resume?.position, progress: progress)
             if history.interrupted { checkpoint() }
         } catch {
             history = error.history
@@ -94,6 +95,6 @@ public enum ExperimentRunner {
         return MonitoredRun(
             history: history, records: records, final: final, findings: findings, decomposition: decomposition,
             stoppedEarly: stopped, metricsJSONLines: (try? monitor.jsonLines()) ?? "", weights: setup.model.stateDict(),
-            clipping: trainer.clipper.statistics)
+            clipping: trainer.clipper.statistics, best: trainer.bestWeights)
     }
 }

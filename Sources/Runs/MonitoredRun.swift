@@ -22,6 +22,9 @@ public struct MonitoredRun: Sendable {
     /// How much the run's gradient clipping did (of this session's steps: a resumed run counts
     /// from the resume); nil when not known.
     public let clipping: ClipStatistics?
+    /// The weights of the epoch with the lowest validation loss (nil without a validation set,
+    /// or when a resumed run did not beat the best epoch recorded before it).
+    public let best: BestWeights<Float>?
 
     public var verdict: ProblemKind { Diagnoser.verdict(findings) }
 
@@ -29,7 +32,8 @@ public struct MonitoredRun: Sendable {
     public var interrupted: Bool { history.interrupted }
 
     public init(history: History, records: [StepRecord], final: FinalMetrics, findings: [Finding], decomposition: FactorDecomposition?,
-                stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>], clipping: ClipStatistics? = nil) {
+                stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>], clipping: ClipStatistics? = nil,
+                best: BestWeights<Float>? = nil) {
         self.history = history
         self.records = records
         self.final = final
@@ -39,6 +43,7 @@ public struct MonitoredRun: Sendable {
         self.metricsJSONLines = metricsJSONLines
         self.weights = weights
         self.clipping = clipping
+        self.best = best
     }
 
     /// A run that never trained (its data could not be used), with what was found instead.

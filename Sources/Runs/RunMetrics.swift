@@ -1,4 +1,5 @@
 // The numbers that summarise a run: its final test metrics and each epoch's line.
+import Training
 
 /// `final` of the doctor document: test-set loss (or the last epoch's mean training loss when
 /// there is no test set), test accuracy for classification, and the steps taken.
@@ -22,4 +23,24 @@ public struct EpochSummary: Sendable, Equatable {
     public var loss: Double
     public var accuracy: Double?
     public var gradientRatio: Double?
+    /// The validation score taken after this epoch, if one was.
+    public var validation: ValidationScore?
+}
+
+/// What the validation set said over a run (doctor.json's `validation`).
+public struct ValidationSummary: Codable, Sendable, Equatable {
+    /// Every score, in order.
+    public var scores: [ValidationScore]
+    /// The epoch with the lowest validation loss (its weights are `best.safetensors`), or nil.
+    public var bestEpoch: Int?
+    /// The epoch after which early stopping ended training, or nil.
+    public var stoppedEarlyAfterEpoch: Int?
+
+    /// The summary of `history`, or nil when it has no validation scores.
+    public init?(_ history: History) {
+        guard !history.validation.isEmpty else { return nil }
+        scores = history.validation
+        bestEpoch = history.bestValidation?.epoch
+        stoppedEarlyAfterEpoch = history.stoppedEarlyAfterEpoch
+    }
 }

@@ -29,6 +29,14 @@ public struct Evaluation: Sendable, Equatable {
     public let loss: Double
     /// Fraction of correct predictions, or nil for regression.
     public let accuracy: Double?
+    /// True against predicted class for each sample (classification), or nil.
+    public let confusion: ConfusionMatrix?
+
+    public init(loss: Double, accuracy: Double?, confusion: ConfusionMatrix? = nil) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.confusion = confusion
+    }
 }
 
 /// Progress of a run, for a progress bar.
@@ -102,10 +110,17 @@ public final class Trainer<Scalar: TensorScalar> {
     public var stopRequested: (() -> Bool)?
     /// The position after the last step taken, updated as training goes (a checkpoint reads it).
     public private(set) var position = TrainingPosition(shuffling: RandomGenerator(seed: 0))
+    /// The weights of the epoch with the lowest validation loss in this call of `train` (nil
+    /// without a validation set, or when a resumed run has not beaten the best recorded before).
+    public private(set) var bestWeights: BestWeights<Scalar>?
 
     /// Trains for `epochs` epochs of `data` in batches of `batchSize`, shuffled by `rng`,
     /// stopping early after `maxSteps` optimizer steps when given (the last epoch may be partial)
     /// or when `stopRequested` says so (`History.interrupted`).
+    /// - Parameter validation: scored after the epochs its plan names (`History.validation`),
+    ///   keeping the best epoch's weights (`bestWeights`) and stopping early when its patience
+    ///   runs out (`History.stoppedEarlyAfterEpoch`). Scoring draws no random numbers, so it
+    ///   changes no training step.
     /// - Parameter start: continue from this position (a checkpoint's) instead of the beginning;
     ///   the model and optimizer must hold that position's state. `rng` is then ignored and the
     ///   schedule is replayed over the recorded epochs.
@@ -113,7 +128,8 @@ public final class Trainer<Scalar: TensorScalar> {
     ///   meets a non-finite gradient.
     public func train(
         on data: some Dataset<Scalar>, epochs: Int, batchSize: Int, using rng: inout RandomGenerator,
-        maxSteps: Int? = nil, from start: TrainingPosition? = nil, progress: ((TrainingProgress) -> Void)? = nil
+        maxSteps: Int? = nil, validation: Validation<Scalar>? = nil, from start: TrainingPosition? = nil,
+        progress: ((TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> History {
         precondition(epochs >= 0 && batchSize > 0, "Trainer: epochs must be ≥ 0 and batch size > 0")
         precondition(maxSteps == nil || maxSteps! >= 0, "Trainer: maxSteps must be ≥ 0")
@@ -127,8 +143,9 @@ public final class Trainer<Scalar: TensorScalar> {
         } else {
             position = TrainingPosition(shuffling: rng)
         }
+        bestWeights = nil
         model.train()
-        while position.epoch < epochs && position.step < totalSteps {
+        while position.epoch < epochs && position.step < totalSteps && position.history.stoppedEarlyAfterEpoch == nil {
             let epoch = position.epoch
             if position.batchInEpoch == 0 {
                 if let schedule { optimizer.learningRate = schedule.learningRate }
@@ -174,10 +191,30 @@ public final class Trainer<Scalar: TensorScalar> {
             position.batchInEpoch = 0
             (position.epochLossSum, position.epochCorrect, position.epochSeen) = (0, 0, 0)
             position.epochShuffle = rng
+            let lastEpoch = position.epoch == epochs || position.step >= totalSteps
+            if let validation, validation.plan.isDue(epoch: epoch, epochs: lastEpoch ? epoch + 1 : epochs) {
+                validate(validation, epoch: epoch)
+            }
             for callback in epochCallbacks { callback.call(epoch, position.history) }
             if schedule != nil { _ = schedule!.step(metric: epochLoss) }
         }
         return position.history
+    }
+
+    /// Scores `validation` after the 0-based `epoch`, keeps the weights when they are the best
+    /// so far, and marks the history stopped when the plan's patience has run out.
+    private func validate(_ validation: Validation<Scalar>, epoch: Int) {
+        let previousBest = position.history.bestValidation
+        let evaluation = evaluate(on: validation.data)
+        let score = ValidationScore(epoch: epoch + 1, loss: evaluation.loss, accuracy: evaluation.accuracy)
+        position.history.validation.append(score)
+        if score.loss.isFinite, score.loss < (previousBest?.loss ?? .infinity) {
+            bestWeights = BestWeights(score: score, weights: model.stateDict())
+        }
+        if let patience = validation.plan.patience,
+           position.history.validationsWithoutImprovement(minDelta: validation.plan.minDelta) >= patience {
+            position.history.stoppedEarlyAfterEpoch = epoch + 1
+        }
     }
 
     /// The model's mean loss (data loss, no L2 term) and, for classification, accuracy over
@@ -186,35 +223,59 @@ public final class Trainer<Scalar: TensorScalar> {
         precondition(batchSize > 0, "evaluate: batch size must be positive")
         model.eval()
         defer { model.train() }
-        var lossSum = 0.0, correct = 0, seen = 0, classified = true
+        var lossSum = 0.0, seen = 0, confusion: ConfusionMatrix?
         GradMode.withoutGrad {
             for batch in data.batches(batchSize: batchSize) {
                 let output = model(Variable(batch.inputs))
                 lossSum += Double(loss(output, batch.targets).value.scalar) * Double(batch.count)
-                if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) { correct += hits } else { classified = false }
+                if let matrix = Trainer.confusion(loss, output.value, batch.targets) {
+                    if confusion == nil { confusion = matrix } else { confusion!.merge(matrix) }
+                }
                 seen += batch.count
             }
         }
-        return Evaluation(loss: lossSum / Double(Swift.max(seen, 1)), accuracy: classified && seen > 0 ? Double(correct) / Double(seen) : nil)
+        return Evaluation(loss: lossSum / Double(Swift.max(seen, 1)), accuracy: confusion?.accuracy, confusion: confusion)
     }
+
+    /// The predicted class of each row of `output`: the argmax of the logits (cross-entropy) or
+    /// the logit's sign (BCE, one column); nil for regression.
+    public static func predictedClasses(_ loss: Loss, _ output: Tensor<Scalar>) -> [Int]? {
+        switch loss {
+        case .mse: return nil
+        case .bceWithLogits: return output.scalars.map { $0 > 0 ? 1 : 0 }
+        case .crossEntropy:
+            let classes = output.shape[1]
+            return output.withUnsafeBufferPointer { p in
+                (0..<output.shape[0]).map { row in
+                    var best = 0
+                    for j in 1..<classes where p[row * classes + j] > p[row * classes + best] { best = j }
+                    return best
+                }
+            }
+        }
+    }
+
+    /// The batch's confusion matrix (classification), or nil for regression.
+    static func confusion(_ loss: Loss, _ output: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> ConfusionMatrix? {
+        guard let predicted = predictedClasses(loss, output) else { return nil }
+        var matrix = ConfusionMatrix(classes: loss == .bceWithLogits ? 2 : output.shape[1])
+        for (label, guess) in zip(targets.scalars, predicted) {
+            matrix.add(trueClass: trueClass(loss, label), predicted: guess)
+        }
+        return matrix
+    }
+
+    /// A target's class: the index itself (cross-entropy), or 0/1 at the 0.5 threshold (BCE).
+    static func trueClass(_ loss: Loss, _ label: Scalar) -> Int { loss == .bceWithLogits ? (label > 0.5 ? 1 : 0) : Int(label) }
 
     /// Correct predictions in a batch: argmax against class indices (cross-entropy), or the
     /// logit's sign against 0/1 targets (BCE); nil for regression.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func correctPredictions(_ loss: Loss, _ output: Tensor<Scalar>, _ targets: Tensor<Scalar>) -> Int? {
-        switch loss {
-        case .mse: return nil
-        case .bceWithLogits: return zip(output.scalars, targets.scalars).filter { ($0 > 0) == ($1 > 0.5) }.count
-        case .crossEntropy:
-            let classes = output.shape[1]
-            return output.withUnsafeBufferPointer { p in
-                targets.scalars.enumerated().filter { row, label in
-                    var best = 0
-                    for j in 1..<classes where p[row * classes + j] > p[row * classes + best] { best = j }
-                    return best == Int(label)
-                }.count
-            }
+        guard let predicted = predictedClasses(loss, output) else { return nil }
+        return zip(targets.scalars, predicted).reduce(0) { hits, pair in
+            hits + (trueClass(loss, pair.0) == pair.1 ? 1 : 0)
         }
     }
 }
