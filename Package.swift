@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +39,7 @@ let package = Package(
             resources: [.embedInCode("Resources/digits.csv.gz")]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
-        .target(name: "Experiments", dependencies: ["Training"]),
+        .target(name: "Experiments", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
         .target(

@@ -43,15 +43,26 @@ public struct Experiment: Sendable, Equatable {
     /// Reads and checks the experiment file at `path`.
     public static func load(path: String) throws(ExperimentError) -> Experiment { try read(path: path).experiment }
 
-    /// Reads and checks the experiment file at `path`, and gives the bytes it was parsed from
-    /// (what a run folder keeps, read once so the two cannot differ).
+    /// Reads and checks the experiment file at `path` (JSON, or YAML by its extension), and gives
+    /// the JSON it was parsed from (what a run folder keeps, read once so the two cannot differ).
     public static func read(path: String) throws(ExperimentError) -> (experiment: Experiment, text: Data) {
         let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try FileInput.bytes(path, limit: 16 << 20) } catch { throw ExperimentError(file: path, key: "", message: error.reason) }
+        let data = try document(path: path)
         let experiment = try parse(data, file: url.lastPathComponent, defaultName: url.deletingPathExtension().lastPathComponent,
                                    folder: url.deletingLastPathComponent().path)
         return (experiment, data)
+    }
+
+    /// The JSON document of the experiment file at `path`: its bytes, or for a `.yaml`/`.yml`
+    /// file the JSON it stands for (`YAMLExperiment`), which is what a run folder keeps.
+    static func document(path: String) throws(ExperimentError) -> Data {
+        let data: Data
+        do { data = try FileInput.bytes(path, limit: 16 << 20) } catch { throw ExperimentError(file: path, key: "", message: error.reason) }
+        guard YAMLExperiment.isYAML(path) else { return data }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ExperimentError(file: path, key: "", message: "is not UTF-8 text")
+        }
+        return try YAMLExperiment.json(from: text, source: URL(fileURLWithPath: path).lastPathComponent)
     }
 
     /// Parses experiment JSON; `file` names it in errors. The text is checked strictly first

@@ -138,7 +138,7 @@ extension Experiment {
         let url = path.map { URL(fileURLWithPath: $0) }
         let original: Data
         if let path {
-            do { original = try FileInput.bytes(path, limit: 16 << 20) } catch { throw ExperimentError(file: path, key: "", message: error.reason) }
+            original = try document(path: path)
         } else {
             original = Data(builtIn.json.utf8)
         }

@@ -15,7 +15,7 @@ struct DoctorCommand: ParsableCommand {
             --json prints the document of docs/experiment-format.md instead of the summary.
             """)
 
-    @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); default: the built-in example.") var file: String?
+    @Argument(help: "The experiment file (JSON, or YAML as .yaml/.yml; see docs/experiment-format.md); default: the built-in example.") var file: String?
     @Flag(help: "Print the doctor document as JSON on standard output.") var json = false
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
     @OptionGroup var overrideOptions: OverrideOptions

@@ -14,7 +14,7 @@ struct LearningRateFindCommand: ParsableCommand {
             Networks"). Writes FOLDER/lr-find.html (the curve) and FOLDER/lr-find.json.
             """)
 
-    @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); default: the built-in example.") var file: String?
+    @Argument(help: "The experiment file (JSON, or YAML as .yaml/.yml; see docs/experiment-format.md); default: the built-in example.") var file: String?
     @OptionGroup var overrideOptions: OverrideOptions
     @Option(help: "Steps of the test.") var steps = 100
     @Option(name: .customLong("min"), help: "The smallest rate tried.") var minimum = 1e-5

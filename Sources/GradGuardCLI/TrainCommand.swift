@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
             The file format: docs/experiment-format.md; the folder: docs/run-folder.md.
             """)
 
-    @Argument(help: "The experiment file (JSON, see docs/experiment-format.md); omit with --resume.") var file: String?
+    @Argument(help: "The experiment file (JSON, or YAML as .yaml/.yml; see docs/experiment-format.md); omit with --resume.") var file: String?
     @Option(help: "Continue the run in this run folder from its last checkpoint.") var resume: String?
     @Option(help: "Folder the run folder goes in.") var runs = "runs"
     @OptionGroup var overrideOptions: OverrideOptions
