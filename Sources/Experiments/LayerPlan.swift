@@ -74,9 +74,9 @@ struct ModelEntry: Decodable {
 
     static let keys: [String: [String]] = [
         "linear": ["in", "out", "bias", "init"], "batchnorm1d": ["features", "eps", "momentum"], "layernorm": ["features", "eps"],
-        "residual": ["body"], "dropout": ["p"], "rnn": ["input", "hidden", "nonlinearity", "return_sequences", "init", "recurrent_init"],
-        "lstm": ["input", "hidden", "return_sequences", "init", "recurrent_init", "forget_bias"],
-        "gru": ["input", "hidden", "return_sequences", "init", "recurrent_init"],
+        "residual": ["body"], "dropout": ["p"], "rnn": ["input", "hidden", "nonlinearity", "return_sequences", "init", "recurrent_init", "num_layers"],
+        "lstm": ["input", "hidden", "return_sequences", "init", "recurrent_init", "forget_bias", "num_layers"],
+        "gru": ["input", "hidden", "return_sequences", "init", "recurrent_init", "num_layers"],
         "leaky_relu": ["negative_slope"], "elu": ["alpha"],
         "mlp": ["sizes", "activation", "init", "batchnorm", "residual", "dropout"],
     ]
@@ -101,9 +101,16 @@ struct ModelEntry: Decodable {
             }
             let forgetBias = try c.optional("forget_bias", Double.self)
             if let forgetBias, !forgetBias.isFinite { throw c.fail("forget_bias", "expected a finite number, got \(forgetBias)") }
-            layers = [.recurrent(RecurrentPlan(
-                cell: cell, inputSize: input, hiddenSize: hidden, returnsSequences: sequences, init: initial,
-                recurrentInit: try c.optional("recurrent_init", WeightInit.self), forgetBias: forgetBias))]
+            let depth = try c.positive("num_layers", default: 1, maximum: 64)
+            let recurrentInit = try c.optional("recurrent_init", WeightInit.self)
+            // `num_layers` stacks layers as PyTorch's does: each after the first reads the one
+            // below's whole sequence of h, and only the top one honours `return_sequences`.
+            layers = (0..<depth).map { level in
+                .recurrent(RecurrentPlan(
+                    cell: cell, inputSize: level == 0 ? input : hidden, hiddenSize: hidden,
+                    returnsSequences: level == depth - 1 ? sequences : true, init: initial,
+                    recurrentInit: recurrentInit, forgetBias: forgetBias))
+            }
         case "residual":
             let body: [ModelEntry] = try c.required("body")
             layers = [.residual(body: body.flatMap(\.layers))]

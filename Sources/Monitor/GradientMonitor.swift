@@ -90,7 +90,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,
-            totalGradNorm: context.clip.totalNorm, applied: context.clip.shouldStep, layers: layerRecords))
+            totalGradNorm: context.clip.totalNorm, applied: context.clip.shouldStep, clipScale: context.clip.scale, layers: layerRecords))
     }
 
     /// The records as JSON Lines, one step per line; NaN and ±∞ are written as the strings

@@ -67,16 +67,21 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var totalGradNorm: Double
     /// False when the step was skipped (non-finite gradient under the `skip` policy).
     public var applied: Bool
+    /// The factor a norm clipping rule multiplied the gradients by (1: not clipped; the smallest
+    /// for per-parameter clipping), or nil without such a rule.
+    public var clipScale: Double?
     /// Every observed layer, in model order.
     public var layers: [LayerRecord]
 
-    public init(step: Int, epoch: Int, loss: Double, learningRate: Double, totalGradNorm: Double, applied: Bool, layers: [LayerRecord]) {
+    public init(step: Int, epoch: Int, loss: Double, learningRate: Double, totalGradNorm: Double, applied: Bool,
+                clipScale: Double? = nil, layers: [LayerRecord]) {
         self.step = step
         self.epoch = epoch
         self.loss = loss
         self.learningRate = learningRate
         self.totalGradNorm = totalGradNorm
         self.applied = applied
+        self.clipScale = clipScale
         self.layers = layers
     }
 }

@@ -7,9 +7,12 @@ import Training
 /// Scalars, at every record: `loss/train_batch`, `learning_rate`, `gradient_norm/total` (before
 /// clipping) and per weighted layer (tag suffix `layer_PATH`) each `MonitoredQuantity` with a
 /// tag: `backprop_norm/…` ‖∂L/∂a‖ at the layer's output, `weight_norm/…` ‖W‖, `gradient_norm/…`
-/// ‖∂L/∂W‖, `update_ratio/…` ‖ΔW‖/‖W‖. Per epoch, at its last recorded step: `loss/train_epoch` and, for classification,
+/// ‖∂L/∂W‖, `update_ratio/…` ‖ΔW‖/‖W‖. With a norm clipping rule, `clipping/scale` (the factor
+/// the gradients were multiplied by; 1 = not clipped); once any step was skipped for a
+/// non-finite gradient, `clipping/skipped_steps` (the count so far). Per epoch, at its last recorded step: `loss/train_epoch` and, for classification,
 /// `accuracy/train`. Once at the end, `loss/test` and `accuracy/test` when given. Histograms, at
-/// the records that carry them: `weights/…`, `gradients/…`, `activations/…`.
+/// the records that carry them: `weights/…`, `gradients/…`, `activations/…`. Per validation,
+/// at its epoch's last recorded step: `loss/validation`, `accuracy/validation`.
 public enum TensorBoardExport {
     /// The tag suffix of a layer: `layer_` and its `state_dict` path.
     public static func layerTag(_ path: String) -> String { "layer_\(path)" }
@@ -35,6 +38,7 @@ public final class TensorBoardStream {
     private var epochsWritten = 0
     private var lastStepOfEpoch: [Int: Int] = [:]
     private var lastStep: Int?
+    private var skippedSteps = 0
 
     /// The event file's path.
     public var path: String { writer.path }
@@ -57,6 +61,9 @@ public final class TensorBoardStream {
             try writer.scalar("loss/train_batch", record.loss, step: step, wallTime: time)
             try writer.scalar("learning_rate", record.learningRate, step: step, wallTime: time)
             try writer.scalar("gradient_norm/total", record.totalGradNorm, step: step, wallTime: time)
+            if let scale = record.clipScale { try writer.scalar("clipping/scale", scale, step: step, wallTime: time) }
+            if !record.applied { skippedSteps += 1 }
+            if skippedSteps > 0 { try writer.scalar("clipping/skipped_steps", Double(skippedSteps), step: step, wallTime: time) }
             for layer in record.layers {
                 let suffix = TensorBoardExport.layerTag(layer.path)
                 if layer.weightNorm != nil {
@@ -79,6 +86,10 @@ public final class TensorBoardStream {
             try writer.scalar("loss/train_epoch", history.epochLosses[epoch], step: step, wallTime: time)
             if epoch < history.epochAccuracies.count {
                 try writer.scalar("accuracy/train", history.epochAccuracies[epoch], step: step, wallTime: time)
+            }
+            if let score = history.validation.first(where: { $0.epoch == epoch + 1 }) {
+                try writer.scalar("loss/validation", score.loss, step: step, wallTime: time)
+                if let accuracy = score.accuracy { try writer.scalar("accuracy/validation", accuracy, step: step, wallTime: time) }
             }
         }
         try writer.flush()

@@ -45,9 +45,9 @@ final class TensorBoardExportTests: XCTestCase {
             return r
         }
         return [
-            StepRecord(step: 0, epoch: 0, loss: 2.5, learningRate: 0.1, totalGradNorm: 3, applied: true,
+            StepRecord(step: 0, epoch: 0, loss: 2.5, learningRate: 0.1, totalGradNorm: 3, applied: true, clipScale: 0.5,
                        layers: [layer("0", 1, histograms: true), layer("2", 3, histograms: true)]),
-            StepRecord(step: 5, epoch: 0, loss: 1.25, learningRate: 0.05, totalGradNorm: 1.5, applied: true,
+            StepRecord(step: 5, epoch: 0, loss: 1.25, learningRate: 0.05, totalGradNorm: 1.5, applied: false, clipScale: 1,
                        layers: [layer("0", 0.5, histograms: false), layer("2", 0.25, histograms: false)]),
         ]
     }
@@ -62,6 +62,8 @@ final class TensorBoardExportTests: XCTestCase {
             add("loss/train_batch", r.step, r.loss)
             add("learning_rate", r.step, r.learningRate)
             add("gradient_norm/total", r.step, r.totalGradNorm)
+            add("clipping/scale", r.step, r.clipScale)
+            add("clipping/skipped_steps", r.step, r.applied ? nil : 1)
             for l in r.layers {
                 add("weight_norm/layer_\(l.path)", r.step, l.weightNorm)
                 add("gradient_norm/layer_\(l.path)", r.step, l.gradNorm)
@@ -102,7 +104,8 @@ final class TensorBoardExportTests: XCTestCase {
         let folder = try ExternalTool.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let records = Self.records()
-        let history = History(stepLosses: [2.5, 1, 1, 1, 1, 1.25], epochLosses: [1.75], epochAccuracies: [0.625], learningRates: [0.1])
+        let history = History(stepLosses: [2.5, 1, 1, 1, 1, 1.25], epochLosses: [1.75], epochAccuracies: [0.625], learningRates: [0.1],
+                              validation: [ValidationScore(epoch: 1, loss: 1.875, accuracy: 0.75)])
         try TensorBoardExport.write(records: records, history: history, test: (loss: 1.5, accuracy: 0.5), to: folder)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("read_events.py").path
         let result = try ExternalTool.run(python, [script, folder])
@@ -118,6 +121,8 @@ final class TensorBoardExportTests: XCTestCase {
         var expected = Self.expectedScalars(records)
         expected["loss/train_epoch"] = [[5, 1.75]]
         expected["accuracy/train"] = [[5, 0.625]]
+        expected["loss/validation"] = [[5, 1.875]]
+        expected["accuracy/validation"] = [[5, 0.75]]
         expected["loss/test"] = [[5, 1.5]]
         expected["accuracy/test"] = [[5, 0.5]]
         XCTAssertEqual(Set(scalars.keys), Set(expected.keys))
