@@ -56,6 +56,9 @@ public struct DoctorReport: Codable, Sendable {
     /// The original run's validation scores, best epoch and early stop (GradGuard's key; absent
     /// without a validation set).
     public var validation: ValidationSummary?
+    /// The original run's test-set confusion matrix with its final weights, `confusion[true][predicted]`
+    /// (GradGuard's key; classification with a test set only).
+    public var confusion: [[Int]]?
     /// True when Ctrl-C stopped the session: the original run and the search are partial
     /// (absent otherwise).
     public var interrupted: Bool?
@@ -75,6 +78,7 @@ public struct DoctorReport: Codable, Sendable {
         final = run.final
         clipping = run.clipping
         validation = ValidationSummary(run.history)
+        confusion = run.confusion?.counts
         self.repairs = repairs
         explanation = run.decomposition
         // The best fix that held on a second seed (or was not rerun).

@@ -53,10 +53,21 @@ public struct Axis: Sendable {
         }
         let raw = (high - low) / Double(Swift.max(count, 1))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        // The first round step at least `raw`; a smaller one when that leaves fewer than two
+        // ticks (a range of ±0.18 with step 0.2 would show "0" alone).
+        let steps = [0.1, 0.2, 0.5, 1.0, 2, 5, 10].map { $0 * magnitude }
+        var index = steps.firstIndex { $0 >= raw } ?? steps.count - 1
+        while true {
+            let ticks = Self.multiples(of: steps[index], from: low, to: high)
+            if ticks.count >= 2 || index == 0 { return ticks }
+            index -= 1
+        }
+    }
+
+    /// The multiples of `step` in `low…high`, each to 12 significant digits (0.6, not 0.6000000000000001).
+    static func multiples(of step: Double, from low: Double, to high: Double) -> [Double] {
         var ticks: [Double] = [], k = ceil(low / step)
         while k * step <= high + step * 1e-9 {
-            // k · step to 12 significant digits: 0.6, not 0.6000000000000001.
             ticks.append(k == 0 ? 0 : Double(String(format: "%.12g", k * step))!)
             k += 1
         }

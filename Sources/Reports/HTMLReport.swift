@@ -3,15 +3,21 @@ import Doctor
 import Foundation
 import Monitor
 import Plots
+import Runs
+import Training
 
 /// `report.html`: one self-contained page (inline SVG and CSS; no script, font or image from
 /// anywhere else) with the verdict, the findings and their explanations, the loss curves before
 /// and after each remedy, the per-layer gradient heat map, the gradient-flow picture, weight,
 /// gradient and activation histograms at the first and last step, the factor decomposition
-/// and the repair comparison. Each section is a `<section id=…>`: `summary`, `findings`,
-/// `loss`, `heatmap`, `gradient-flow`, `histograms`, `decomposition`, `repairs`.
+/// and the repair comparison. Each section is a `<section id=…>`: `summary` (a row of cards:
+/// diagnosis, test metric, gradient reaching the first layer, best remedy, validation, clipping),
+/// `findings`, `loss`, `validation` (when the run had a validation set), `confusion`
+/// (classification with a test set), `heatmap`, `gradient-flow`, `histograms`,
+/// `decomposition`, `repairs`.
 public enum HTMLReport {
-    /// The section ids, in page order.
+    /// The section ids every report has, in page order (`validation` and `confusion` come after
+    /// `loss` when the run has them).
     public static let sections = ["summary", "findings", "loss", "heatmap", "gradient-flow", "histograms", "decomposition", "repairs"]
 
     /// The page for `run`.
@@ -34,7 +40,13 @@ public enum HTMLReport {
         page += section("summary", "Verdict", summary(run))
         page += section("findings", "Findings", findings(report))
         page += section("loss", "Loss curves", figure(ReportCharts.lossCurves(run.lossCurves, lossName: run.lossName),
-            run.lossCurves.runs.count > 1 ? "Every remedy was trained with the same seed, data, batch order and step budget as the original (black)." : "Per-step training loss."))
+            run.lossCurves.runs.count > 1 ? "Every remedy was trained with the same seed, data, batch order and step budget as the original (thick grey, underneath); each line is named where it ends, so a remedy that changed nothing shows on top of the original." : "Per-step training loss."))
+        if let validation = report.validation {
+            page += section("validation", "Validation", validationFigure(validation, records: run.records, lossName: run.lossName))
+        }
+        if let counts = report.confusion {
+            page += section("confusion", "Confusion matrix (test set, final weights)", confusion(ConfusionMatrix(counts: counts)))
+        }
         page += section("heatmap", "Gradient norm per layer over training", ReportCharts.heatMap(run.records).map {
             figure($0, "Each cell is ‖∂L/∂z‖, the gradient back-propagated to a layer's output, on a log colour scale; the input side is at the top. A vanishing gradient shows as dark rows on the input side; an exploding one as bright rows, or red cells where it became NaN/∞.")
         } ?? "<p>No layer with weights was recorded.</p>")
@@ -69,6 +81,9 @@ public enum HTMLReport {
         .verdict{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff;background:#c0392b}
         .verdict.healthy{background:#27ae60}.problem{border-left:4px solid #c0392b;padding:4px 12px;margin:10px 0;background:#fbf3f2}
         .problem.minor{border-color:#e67e22;background:#fdf6ee}.evidence{color:#555;font-size:13px}
+        .cards{display:flex;flex-wrap:wrap;gap:10px;margin:4px 0 12px}.card{border:1px solid #e3e3e3;border-radius:6px;padding:8px 14px;min-width:150px}
+        .card .k{color:#666;font-size:12px}.card .v{font-size:20px;font-weight:600}.card .s{color:#555;font-size:12px}
+        table.confusion td{min-width:28px}
         .hist{display:grid;grid-template-columns:170px repeat(3,250px);gap:4px 8px;align-items:center}
         .hist .name{font-size:12px;text-align:right;color:#333}code,pre{font:12px ui-monospace,monospace}
         pre{background:#f6f8fa;padding:8px;overflow-x:auto}footer{color:#777;font-size:12px;margin-top:32px}
@@ -88,11 +103,80 @@ public enum HTMLReport {
         "<figure>\(svg)<figcaption>\(e(caption))</figcaption></figure>"
     }
 
+    /// The summary cards: what is wrong, the test metric, how much gradient reaches the first
+    /// layer (first and last record), the best remedy, validation and clipping.
+    static func cards(_ run: RunArtifacts) -> String {
+        let r = run.report
+        func card(_ key: String, _ value: String, _ sub: String = "") -> String {
+            "<div class=\"card\"><div class=\"k\">\(e(key))</div><div class=\"v\">\(value)</div>\(sub.isEmpty ? "" : "<div class=\"s\">\(e(sub))</div>")</div>"
+        }
+        let main = r.problems.first
+        var cards = [card("diagnosis", "<span class=\"verdict\(r.verdict == "healthy" ? " healthy" : "")\">\(e(r.verdict))</span>",
+                          main.map { p in (p.layer.map { "layer \($0), " } ?? "") + "from step \(p.firstStep)" } ?? "no problem found")]
+        if let accuracy = r.final.accuracy {
+            cards.append(card("test accuracy", percent(accuracy), "loss \(number(r.final.loss)) after \(r.final.steps) steps"))
+        } else {
+            cards.append(card("final loss", number(r.final.loss), "after \(r.final.steps) steps"))
+        }
+        let ratios = run.records.compactMap(\.firstToLastGradientRatio)
+        if let first = ratios.first, let last = ratios.last {
+            cards.append(card("gradient reaching layer 1", number(first), "÷ last layer's; at the end \(number(last)) (healthy: 0.1–10)"))
+        }
+        if let best = r.bestRemedy, let repair = r.repairs.first(where: { $0.remedy == best }) {
+            let after = repair.final.accuracy.map { "\(percent(r.final.accuracy)) → \(percent($0))" }
+                ?? "loss \(number(r.final.loss)) → \(number(repair.final.loss))"
+            cards.append(card("best remedy", e(best), after))
+        } else if !r.repairs.isEmpty {
+            cards.append(card("best remedy", "none", "\(r.repairs.count) tried; none fixed it"))
+        }
+        if let v = r.validation, let bestEpoch = v.bestEpoch, let score = v.scores.first(where: { $0.epoch == bestEpoch }) {
+            cards.append(card("best validation epoch", "\(bestEpoch)", "loss \(number(score.loss))"
+                + (v.stoppedEarlyAfterEpoch.map { "; stopped early after epoch \($0)" } ?? "")))
+        }
+        if let clip = r.clipping, clip.clippedSteps > 0 || clip.skippedSteps > 0 {
+            cards.append(card("steps clipped", "\(clip.clippedSteps) of \(clip.steps)", clip.skippedSteps > 0 ? "\(clip.skippedSteps) skipped (non-finite)" : ""))
+        }
+        return "<div class=\"cards\">" + cards.joined() + "</div>"
+    }
+
+    /// Validation loss per epoch beside the training loss (the mean of each epoch's recorded
+    /// steps), the best epoch marked.
+    static func validationFigure(_ v: ValidationSummary, records: [StepRecord], lossName: String) -> String {
+        var byEpoch: [Int: (sum: Double, count: Int)] = [:]
+        for r in records where r.loss.isFinite { byEpoch[r.epoch + 1, default: (0, 0)].sum += r.loss; byEpoch[r.epoch + 1, default: (0, 0)].count += 1 }
+        let training = byEpoch.keys.sorted().map { (x: Double($0), y: byEpoch[$0]!.sum / Double(byEpoch[$0]!.count)) }
+        var series = [LineChart.Series(name: "validation", points: v.scores.map { (Double($0.epoch), $0.loss) }, color: ColorMap.series(0), markers: true),
+                      LineChart.Series(name: "training (epoch mean)", points: training, color: "#9a9a9a", dashed: true)]
+        if let best = v.bestEpoch, let score = v.scores.first(where: { $0.epoch == best }) {
+            series.append(LineChart.Series(name: "best epoch \(best)", points: [(Double(best), score.loss)], color: "#27ae60", markers: true))
+        }
+        var chart = LineChart(title: "Loss per epoch", xLabel: "epoch", yLabel: lossName, series: series)
+        chart.width = 760
+        let stop = v.stoppedEarlyAfterEpoch.map { " Early stopping ended training after epoch \($0)." } ?? ""
+        return figure(chart.svg(), "The validation set is held out of training and scored after each epoch; its best epoch's weights are best.safetensors. Validation loss rising while training loss falls is overfitting.\(stop)")
+    }
+
+    /// The confusion matrix as a table, each cell shaded by its share of the true class's samples.
+    static func confusion(_ m: ConfusionMatrix) -> String {
+        var html = "<table class=\"confusion\"><tr><th class=\"t\">true \\ predicted</th>" + (0..<m.classes).map { "<th>\($0)</th>" }.joined() + "<th>recall</th></tr>"
+        for (i, row) in m.counts.enumerated() {
+            let total = max(row.reduce(0, +), 1)
+            html += "<tr><th class=\"t\">\(i)</th>" + row.enumerated().map { j, count in
+                let share = Double(count) / Double(total), tint = i == j ? "39,174,96" : "192,57,43"
+                return "<td style=\"background:rgba(\(tint),\(String(format: "%.2f", count == 0 ? 0 : 0.12 + 0.6 * share)))\">\(count)</td>"
+            }.joined() + "<td>\(percent(m.recall[i]))</td></tr>"
+        }
+        html += "</table>"
+        if let mistake = m.commonestMistake {
+            html += "<p>Commonest mistake: class \(mistake.trueClass) taken for \(mistake.predicted) (\(mistake.count) of the test set's samples). Accuracy \(percent(m.accuracy)).</p>"
+        }
+        return html
+    }
+
     static func summary(_ run: RunArtifacts) -> String {
         let r = run.report
-        var html = "<p><span class=\"verdict\(r.verdict == "healthy" ? " healthy" : "")\">\(e(r.verdict))</span>"
-        if let main = r.problems.first, let layer = main.layer { html += " at layer <b>\(e(layer))</b> from step \(main.firstStep)" }
-        html += "</p><p>Final loss (test set when the data has one) <b>\(number(r.final.loss))</b>"
+        var html = cards(run)
+        html += "<p>Final loss (test set when the data has one) <b>\(number(r.final.loss))</b>"
         if let accuracy = r.final.accuracy { html += ", accuracy <b>\(percent(accuracy))</b>" }
         html += " after \(r.final.steps) steps; \(run.records.count) steps recorded."
         if let best = r.bestRemedy, let repair = r.repairs.first(where: { $0.remedy == best }) {

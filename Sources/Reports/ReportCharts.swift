@@ -5,23 +5,27 @@ import Plots
 /// The report's pictures, drawn from a run's records and loss curves.
 enum ReportCharts {
     /// Each run's per-step loss, a trailing moving average so that batch noise does not hide the
-    /// trend; the original run in black, each remedy in its colour. Log y when the losses span
-    /// more than ×20.
+    /// trend; the original run thick and grey underneath, each remedy in its colour and dash
+    /// pattern on top, every line named where it ends, so remedies that change nothing (and lie
+    /// on the original) stay visible. Log y when the losses span more than ×20.
     static func lossCurves(_ curves: LossCurves, lossName: String) -> String {
         let length = curves.runs.map(\.losses.count).max() ?? 0
         let window = max(1, length / 60)
         let series = curves.runs.enumerated().map { i, run in
             LineChart.Series(name: run.label, points: movingAverage(run.losses, window: window).enumerated().map { (Double($0), $1) },
-                             color: i == 0 ? "#222222" : ColorMap.series(i - 1), dashed: false)
+                             color: i == 0 ? "#9a9a9a" : ColorMap.series(i - 1),
+                             dash: i == 0 ? nil : LineChart.Series.distinctDashes[(i - 1) % LineChart.Series.distinctDashes.count],
+                             width: i == 0 ? 4 : 1.6)
         }
         let positives = curves.runs.flatMap(\.losses).filter { $0.isFinite && $0 > 0 }
         let logY = (positives.max() ?? 1) / max(positives.min() ?? 1, 1e-300) > 20
         var chart = LineChart(title: (curves.runs.count > 1 ? "Training loss before and after each remedy" : "Training loss")
                                   + (window > 1 ? " (moving mean of \(window) steps)" : ""),
                               xLabel: "training step (batches)", yLabel: "\(lossName)\(logY ? ", log scale" : "")",
-                              series: series, logY: logY)
+                              series: Array(series.dropFirst()) + series.prefix(1), logY: logY)  // the original underneath
         chart.width = 960
         chart.height = 380
+        chart.endLabels = series.count > 1
         return chart.svg()
     }
 

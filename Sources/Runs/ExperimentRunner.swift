@@ -77,9 +77,11 @@ public enum ExperimentRunner {
         }
         let records = monitor.records
         let final: FinalMetrics
+        var confusion: ConfusionMatrix?
         if let test = setup.data.test {
             let evaluation = trainer.evaluate(on: test)
             final = FinalMetrics(loss: evaluation.loss, accuracy: evaluation.accuracy, steps: history.stepLosses.count)
+            confusion = evaluation.confusion
         } else {
             final = FinalMetrics(loss: history.epochLosses.last ?? .nan, accuracy: history.epochAccuracies.last, steps: history.stepLosses.count)
         }
@@ -95,6 +97,6 @@ public enum ExperimentRunner {
         return MonitoredRun(
             history: history, records: records, final: final, findings: findings, decomposition: decomposition,
             stoppedEarly: stopped, metricsJSONLines: (try? monitor.jsonLines()) ?? "", weights: setup.model.stateDict(),
-            clipping: trainer.clipper.statistics, best: trainer.bestWeights)
+            clipping: trainer.clipper.statistics, best: trainer.bestWeights, confusion: confusion)
     }
 }

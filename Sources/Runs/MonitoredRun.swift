@@ -25,6 +25,9 @@ public struct MonitoredRun: Sendable {
     /// The weights of the epoch with the lowest validation loss (nil without a validation set,
     /// or when a resumed run did not beat the best epoch recorded before it).
     public let best: BestWeights<Float>?
+    /// True against predicted class on the test set with the final weights (classification with
+    /// a test set), or nil.
+    public let confusion: ConfusionMatrix?
 
     public var verdict: ProblemKind { Diagnoser.verdict(findings) }
 
@@ -33,7 +36,7 @@ public struct MonitoredRun: Sendable {
 
     public init(history: History, records: [StepRecord], final: FinalMetrics, findings: [Finding], decomposition: FactorDecomposition?,
                 stoppedEarly: String?, metricsJSONLines: String, weights: [String: Tensor<Float>], clipping: ClipStatistics? = nil,
-                best: BestWeights<Float>? = nil) {
+                best: BestWeights<Float>? = nil, confusion: ConfusionMatrix? = nil) {
         self.history = history
         self.records = records
         self.final = final
@@ -44,6 +47,7 @@ public struct MonitoredRun: Sendable {
         self.weights = weights
         self.clipping = clipping
         self.best = best
+        self.confusion = confusion
     }
 
     /// A run that never trained (its data could not be used), with what was found instead.

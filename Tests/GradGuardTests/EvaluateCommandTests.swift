@@ -27,6 +27,10 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertTrue(train.output[stop].hasSuffix(" \(stoppedAfter)"))
         XCTAssertEqual((validation["scores"] as? [Any])?.count, stoppedAfter)
         let final = try XCTUnwrap(doctor["final"] as? [String: Any])
+        let report = try String(contentsOfFile: (runPath as NSString).appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("<section id=\"validation\">") && report.contains("<section id=\"confusion\">"))
+        XCTAssertTrue(report.contains("stopped early after epoch \(stoppedAfter)"))
+        XCTAssertEqual((doctor["confusion"] as? [[Int]])?.flatMap { $0 }.reduce(0, +), 60)
 
         // evaluate on the test set with the final weights gives the run's final metrics.
         let evaluate = try ExternalTool.run(ExternalTool.gradguard, ["evaluate", runPath, "--json"])

@@ -1,4 +1,4 @@
-import Plots
+@testable import Plots
 import XCTest
 
 final class AxisTests: XCTestCase {
@@ -7,6 +7,32 @@ final class AxisTests: XCTestCase {
         XCTAssertEqual(axis.ticks(count: 5), [0.2, 0.4, 0.6, 0.8])
         XCTAssertEqual(Axis(covering: [0, 449], from: 0, to: 1).ticks(count: 6), [0, 100, 200, 300, 400])
         XCTAssertEqual(Axis(covering: [-3, 3], from: 0, to: 1).ticks(count: 3), [-2, 0, 2])
+    }
+
+    func testANarrowRangeAroundZeroGetsMoreThanTheZeroTick() {
+        // ±0.18 with three ticks wanted: step 0.2 would leave "0" alone.
+        let ticks = Axis(low: -0.18, high: 0.18, logarithmic: false, from: 0, to: 100).ticks(count: 3)
+        XCTAssertGreaterThanOrEqual(ticks.count, 2)
+        XCTAssertEqual(ticks, [-0.1, 0, 0.1])
+        XCTAssertEqual(Axis(low: 0, high: 1, logarithmic: false, from: 0, to: 100).ticks(count: 5), [0, 0.2, 0.4, 0.6, 0.8, 1], "unchanged where it worked")
+    }
+
+    func testEndLabelsSpreadApartAndStayInside() {
+        let placed = LineChart.spread([50, 50, 50, 200], minimumGap: 13, within: 30...210)
+        XCTAssertEqual(placed[3], 200)
+        XCTAssertEqual(Set(placed[0..<3].map { $0 }).count, 3, "coinciding ends get separate labels")
+        let sorted = placed.sorted()
+        for (a, b) in zip(sorted, sorted.dropFirst()) { XCTAssertGreaterThanOrEqual(b - a, 13 - 1e-9) }
+        let crowded = LineChart.spread([205, 206, 207, 208], minimumGap: 13, within: 30...210)
+        XCTAssertTrue(crowded.allSatisfy { (30...210).contains($0) }, "\(crowded)")
+        var chart = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [
+            .init(name: "original", points: [(0, 1), (1, 1)], color: "#999", width: 4),
+            .init(name: "same", points: [(0, 1), (1, 1)], color: "#f00", dash: LineChart.Series.distinctDashes[1]),
+        ])
+        chart.endLabels = true
+        let svg = chart.svg()
+        XCTAssertTrue(svg.contains(">original</text>") && svg.contains(">same</text>"))
+        XCTAssertTrue(svg.contains("stroke-dasharray=\"7 4\""), "the second line is dashed")
     }
 
     func testLogAxisSpansWholeDecades() throws {

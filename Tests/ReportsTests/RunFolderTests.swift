@@ -69,7 +69,9 @@ final class RunFolderTests: XCTestCase {
 
     func testReportHasEverySectionAndNothingFromOutside() throws {
         let html = try file("report.html")
-        for id in HTMLReport.sections { XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "section \(id) missing") }
+        for id in HTMLReport.sections + ["confusion"] { XCTAssertTrue(html.contains("<section id=\"\(id)\">"), "section \(id) missing") }
+        XCTAssertFalse(html.contains("<section id=\"validation\">"), "no validation set, no section")
+        XCTAssertTrue(html.contains("<div class=\"k\">best remedy</div>"), "the summary cards")
         // Loss curves of every run, a heat map with a colour bar, histograms, the tables.
         let s = try Self.session()
         for label in ["original"] + s.report.repairs.map(\.remedy) { XCTAssertTrue(html.contains(">\(label)</text>"), "legend entry \(label)") }
