@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // GradGuard: train neural networks in Swift and keep their gradients healthy.
 // Modules follow the data flow (ARCHITECTURE.md): CBLAS, CKernels → TensorCore → Autodiff →
-// Initializers → Layers/Checkpoints/Losses → Optimizers → Datasets → Training → Experiments/Monitor →
+// Initializers → Layers/Checkpoints/Losses → Optimizers → Datasets → Vocabulary → Training → Experiments/Monitor →
 // TensorBoard/Diagnosis → Runs → Doctor → Plots/Reports → GradGuard (umbrella) → gradguard (CLI).
 import PackageDescription
 
@@ -37,9 +37,10 @@ let package = Package(
         .target(
             name: "Datasets", dependencies: ["TensorCore", "CZlib"],
             resources: [.embedInCode("Resources/digits.csv.gz")]),
+        .target(name: "Vocabulary", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
-        .target(name: "ReferenceCases", dependencies: ["Layers", "Losses", "Optimizers"]),
-        .target(name: "Experiments", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ReferenceCases", dependencies: ["Vocabulary"]),
+        .target(name: "Experiments", dependencies: ["Training", "Vocabulary", .product(name: "Yams", package: "Yams")]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
         .target(
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "GradGuard",
             dependencies: [
-                "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Training",
+                "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Vocabulary", "Training",
                 "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Runs", "Doctor", "Plots", "Reports",
                 "Lessons",
             ]),
@@ -74,6 +75,7 @@ let package = Package(
         .testTarget(name: "LossesTests", dependencies: ["Losses"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],

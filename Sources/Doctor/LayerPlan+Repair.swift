@@ -1,3 +1,4 @@
+import Vocabulary
 import Experiments
 import Layers
 import TensorCore

@@ -1,3 +1,4 @@
+import Vocabulary
 import Diagnosis
 import Experiments
 import Initializers

@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import Losses
 import Optimizers
@@ -94,27 +95,22 @@ extension Experiment: Decodable {
         let c = try decoder.container(keyedBy: SpecKey.self)
         try c.rejectUnknownKeys(Self.keys, in: "an experiment")
         name = try c.optional("name") ?? defaultName
-        seed = UInt64(bitPattern: Int64(try c.optional("seed", Int.self) ?? 0))
+        seed = UInt64(bitPattern: Int64(try c.optional("seed", Int.self) ?? FileDefaults.seed))
         data = try c.required("data")
         let entries: [ModelEntry] = try c.required("model")
         guard !entries.isEmpty else { throw c.fail("model", "expected at least one layer") }
         layers = entries.flatMap(\.layers)
         if let problem = SizeLimits.parameterProblem(CheckedSize.sum(layers.map(\.parameterCount))) { throw c.fail("model", problem) }
-        if let lossName = try c.optional("loss", String.self) {
-            guard let parsed = Loss(rawValue: lossName) else {
-                throw c.fail("loss", "unknown loss \"\(lossName)\" (known: mse, cross_entropy, bce_with_logits)")
-            }
-            loss = parsed
-        }
-        optimizer = try c.optional("optimizer") ?? OptimizerSpec(kind: .sgd, learningRate: 0.01)
+        if try c.optional("loss", String.self) != nil { loss = try c.named("loss", "loss", as: Loss.self) }
+        optimizer = try c.optional("optimizer") ?? FileDefaults.optimizer
         clip = try c.optional("clip")
-        l2 = try c.number("l2", default: 0, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0")
+        l2 = try c.number("l2", default: FileDefaults.l2, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0")
         schedule = try c.optional("schedule")
-        batchSize = try c.positive("batch_size", default: 32, maximum: SizeLimits.batchSize)
+        batchSize = try c.positive("batch_size", default: FileDefaults.batchSize, maximum: SizeLimits.batchSize)
         switch (try c.optional("epochs", Int.self), try c.optional("steps", Int.self)) {
         case (.some, .some): throw c.fail("steps", "give epochs or steps, not both")
         case (_, .some): length = .steps(try c.positive("steps", maximum: SizeLimits.steps))
-        default: length = .epochs(try c.positive("epochs", default: 10, maximum: SizeLimits.epochs))
+        default: length = .epochs(try c.positive("epochs", default: FileDefaults.epochs, maximum: SizeLimits.epochs))
         }
         validation = try Self.validationPlan(c, fraction: &data.validationFraction)
         self.folder = folder
@@ -133,8 +129,8 @@ extension Experiment: Decodable {
         if asked, fraction == 0 {
             throw c.fail(every != nil ? "validate_every" : "patience", "needs a validation set, but data.validation_fraction is 0")
         }
-        if asked, fraction == nil { fraction = 0.1 }
+        if asked, fraction == nil { fraction = FileDefaults.validationFraction }
         guard let share = fraction, share > 0 else { return nil }
-        return ValidationPlan(every: every ?? 1, patience: patience, minDelta: minDelta ?? 0)
+        return ValidationPlan(every: every ?? FileDefaults.validateEvery, patience: patience, minDelta: minDelta ?? FileDefaults.minDelta)
     }
 }

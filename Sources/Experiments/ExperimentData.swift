@@ -1,3 +1,4 @@
+import Vocabulary
 import Datasets
 import Foundation
 import TensorCore

@@ -58,30 +58,3 @@ public struct ExperimentError: Error, CustomStringConvertible, Equatable, Sendab
         }
     }
 }
-
-/// Decoding helpers for the experiment-file types (on top of `SpecKey`'s).
-extension KeyedDecodingContainer where Key == SpecKey {
-    func required<T: Decodable>(_ name: String, _ type: T.Type = T.self) throws -> T {
-        if let value = try optional(name, T.self) { return value }
-        return try decode(T.self, forKey: SpecKey(name))  // throws: missing or null
-    }
-
-    /// A positive integer at `name` (or `fallback` when absent), at most `maximum`.
-    func positive(_ name: String, default fallback: Int? = nil, maximum: Int = .max) throws -> Int {
-        guard let v = try optional(name, Int.self) ?? fallback else { return try required(name, Int.self) }
-        guard v > 0 else { throw fail(name, "expected a positive integer, got \(v)") }
-        guard v <= maximum else { throw fail(name, "\(v) is beyond the limit of \(maximum)") }
-        return v
-    }
-
-    /// A number in `range` at `name` (or `fallback`).
-    func number(_ name: String, default fallback: Double, in range: ClosedRange<Double>, _ what: String) throws -> Double {
-        let v = try optional(name, Double.self) ?? fallback
-        guard range.contains(v) else { throw fail(name, "expected \(what), got \(v)") }
-        return v
-    }
-
-    func fail(_ name: String, _ message: String) -> DecodingError {
-        DecodingError.dataCorruptedError(forKey: SpecKey(name), in: self, debugDescription: message)
-    }
-}

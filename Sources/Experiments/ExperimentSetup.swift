@@ -1,3 +1,4 @@
+import Vocabulary
 import Datasets
 import Layers
 import Losses

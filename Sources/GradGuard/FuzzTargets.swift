@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 
 /// Every reader of outside bytes, as one function each, for the fuzzing harness (`fuzz/`,

@@ -12,7 +12,7 @@ struct DoctorCommand: ParsableCommand {
             initialisation on the embedded digits data, whose gradient vanishes. Every remedy \
             that fits the main problem is retrained with the same seed, data and step budget, then, while none fixes it and the --budget lasts, each at a \
             learning rate picked by a range test and in pairs; a fix is confirmed on a second seed. \
-            --json prints the document of docs/experiment-format.md instead of the summary.
+            --json prints the document of docs/experiment-format.md instead of the summary. The detectors' rules and the repair search: docs/doctor.md; the run folder: docs/run-folder.md.
             """)
 
     @Argument(help: "The experiment file (JSON, or YAML as .yaml/.yml; see docs/experiment-format.md); default: the built-in example.") var file: String?

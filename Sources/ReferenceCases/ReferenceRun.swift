@@ -1,3 +1,4 @@
+import Vocabulary
 import Autodiff
 import Layers
 import Losses

@@ -6,7 +6,7 @@ import Runs
 import XCTest
 @testable import Doctor
 
-/// Each file in `Experiments/` must get the verdict its name says (EXPERIMENT-SPEC problem kinds).
+/// Each file in `Experiments/` must get the verdict its name says (the problem kinds of docs/experiment-format.md).
 final class VerdictTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Experiments")
 

@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import Layers
 import XCTest
@@ -66,7 +67,7 @@ final class ExperimentParsingTests: XCTestCase {
         assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "optimizer": {"type": "sgd", "betas": [0.9, 0.9]}}"#,
                     "optimizer.betas: unknown key")
         assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10}], "clip": {"type": "norm", "max_norm": 1, "non_finite": "ignore"}}"#,
-                    "clip.non_finite: expected error, skip or propagate")
+                    "clip.non_finite: unknown non_finite policy \"ignore\" (known: error, skip, propagate)")
         assertError(#"{"data": {"kind": "digits"}, "model": [{"type": "linear", "in": 64, "out": 10},"#, "line 1, column 80 (model[1]): the document ends early")
         assertError(#"{"model": [{"type": "linear", "in": 64, "out": 10}]}"#, "data: missing")
     }

@@ -145,22 +145,4 @@ final class RecurrentLayerTests: XCTestCase {
         XCTAssertThrowsError(try gru.outputShape(for: [5, 2, 4]))
         XCTAssertThrowsError(try gru.outputShape(for: [5, 0, 3]))
     }
-
-    func testLayerSpecDecodesRecurrentLayers() throws {
-        let json = #"[{"type": "rnn", "input": 2, "hidden": 3, "nonlinearity": "relu", "return_sequences": true}, {"type": "gru", "input": 3, "hidden": 4}]"#
-        let specs = try JSONDecoder().decode([LayerSpec].self, from: Data(json.utf8))
-        XCTAssertEqual(specs, [.recurrent(cell: .rnn(nonlinearity: .relu), inputSize: 2, hiddenSize: 3, returnsSequences: true),
-                               .recurrent(cell: .gru, inputSize: 3, hiddenSize: 4, returnsSequences: false)])
-        var rng = RandomGenerator(seed: 1)
-        let model: Sequential<Float> = try LayerSpec.buildModel(specs, using: &rng)
-        XCTAssertEqual(try model.outputShape(for: [2, 5, 2]), [2, 4])
-        let bad = #"[{"type": "rnn", "input": 2, "hidden": 3, "nonlinearity": "sigmoid"}]"#
-        XCTAssertThrowsError(try JSONDecoder().decode([LayerSpec].self, from: Data(bad.utf8))) {
-            XCTAssertTrue("\($0)".contains("rnn nonlinearity must be"), "\($0)")
-        }
-        let zero = try JSONDecoder().decode([LayerSpec].self, from: Data(#"[{"type": "lstm", "input": 0, "hidden": 3}]"#.utf8))
-        XCTAssertThrowsError(try LayerSpec.buildModel(zero, using: &rng) as Sequential<Float>) {
-            XCTAssertEqual("\($0)", "model[0]: lstm sizes must be positive, got input 0, hidden 3")
-        }
-    }
 }

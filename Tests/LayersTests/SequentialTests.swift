@@ -63,18 +63,4 @@ final class SequentialTests: XCTestCase {
         model.train()
         XCTAssertTrue(model.namedModules().allSatisfy { $0.module.isTraining })
     }
-
-    func testBuildFromLayerSpecs() throws {
-        let json = #"[{"type": "linear", "in": 5, "out": 7}, {"type": "leaky_relu", "negative_slope": 0.2}, {"type": "linear", "in": 7, "out": 3, "bias": false}, {"type": "elu"}]"#
-        let specs = try JSONDecoder().decode([LayerSpec].self, from: Data(json.utf8))
-        XCTAssertEqual(specs[1], .activation(.leakyReLU(negativeSlope: 0.2)))
-        XCTAssertEqual(specs[3], .activation(.elu(alpha: 1)))
-        var rng = RandomGenerator(seed: 1)
-        let model: Sequential<Float> = try LayerSpec.buildModel(specs, using: &rng)
-        XCTAssertEqual(model.namedParameters().map(\.name), ["0.weight", "0.bias", "2.weight"])
-        let unknown = try JSONDecoder().decode([LayerSpec].self, from: Data(#"[{"type": "conv2d"}]"#.utf8))
-        XCTAssertThrowsError(try LayerSpec.buildModel(unknown, using: &rng) as Sequential<Float>) {
-            XCTAssertEqual("\($0)", "model[0]: unsupported: conv2d")
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import Optimizers
+
 /// A schedule as a file names it: `{"type": "step", "step_size", "gamma"}`,
 /// `{"type": "exponential", "gamma"}`, `{"type": "cosine", "t_max", "eta_min"}`,
 /// `{"type": "plateau", "factor", "patience", "threshold", "cooldown", "min_lr"}`.
@@ -9,32 +11,30 @@ public struct ScheduleSpec: Decodable, Equatable, Sendable {
         case plateau(factor: Double, patience: Int, threshold: Double, cooldown: Int, minLR: Double)
     }
 
+    /// The schedule types a file may name.
+    public enum Name: String, CaseIterable, Sendable { case step, exponential, cosine, plateau }
+
     public var kind: Kind
 
     public init(kind: Kind) { self.kind = kind }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
-        let type = try c.decode(String.self, forKey: SpecKey("type"))
-        switch type {
-        case "step":
+        switch try c.named("type", "schedule", as: Name.self) {
+        case .step:
             try c.rejectUnknownKeys(["type", "step_size", "gamma"], in: "step schedule")
             kind = .step(stepSize: try c.decode(Int.self, forKey: SpecKey("step_size")), gamma: try c.optional("gamma") ?? 0.1)
-        case "exponential":
+        case .exponential:
             try c.rejectUnknownKeys(["type", "gamma"], in: "exponential schedule")
             kind = .exponential(gamma: try c.decode(Double.self, forKey: SpecKey("gamma")))
-        case "cosine":
+        case .cosine:
             try c.rejectUnknownKeys(["type", "t_max", "eta_min"], in: "cosine schedule")
             kind = .cosine(tMax: try c.decode(Int.self, forKey: SpecKey("t_max")), etaMin: try c.optional("eta_min") ?? 0)
-        case "plateau":
+        case .plateau:
             try c.rejectUnknownKeys(["type", "factor", "patience", "threshold", "cooldown", "min_lr"], in: "plateau schedule")
             kind = .plateau(factor: try c.optional("factor") ?? 0.1, patience: try c.optional("patience") ?? 10,
                             threshold: try c.optional("threshold") ?? 1e-4, cooldown: try c.optional("cooldown") ?? 0,
                             minLR: try c.optional("min_lr") ?? 0)
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: SpecKey("type"), in: c,
-                debugDescription: "unknown schedule \"\(type)\" (known: step, exponential, cosine, plateau)")
         }
     }
 

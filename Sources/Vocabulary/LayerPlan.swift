@@ -69,8 +69,8 @@ public indirect enum LayerPlan: Equatable, Sendable {
 }
 
 /// One entry of an experiment file's `model` list: a layer, or an `mlp` that expands to many.
-struct ModelEntry: Decodable {
-    let layers: [LayerPlan]
+package struct ModelEntry: Decodable {
+    package let layers: [LayerPlan]
 
     static let keys: [String: [String]] = [
         "linear": ["in", "out", "bias", "init"], "batchnorm1d": ["features", "eps", "momentum"], "layernorm": ["features", "eps"],
@@ -81,7 +81,7 @@ struct ModelEntry: Decodable {
         "mlp": ["sizes", "activation", "init", "batchnorm", "residual", "dropout"],
     ]
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
         let type: String = try c.required("type")
         guard let allowed = Self.keys[type] ?? (Activation(name: type) != nil ? [] : nil) else {
@@ -142,7 +142,7 @@ struct ModelEntry: Decodable {
         if let (position, bad) = sizes.enumerated().first(where: { $0.element <= 0 }) {
             throw c.fail("sizes", "expected positive integers, got \(bad) at position \(position)")
         }
-        let name = try c.optional("activation", String.self) ?? "relu"
+        let name = try c.optional("activation", String.self) ?? FileDefaults.mlpActivation
         guard let activation = Activation(name: name) else {
             throw c.fail("activation", "unknown activation \"\(name)\" (known: \(Activation.standard.map(\.name).joined(separator: ", ")))")
         }

@@ -31,6 +31,13 @@ public enum WeightInit: Equatable, Hashable, Sendable {
 }
 
 extension WeightInit: Decodable {
+    /// Every `type` an init object may have (the names alone are `names`' keys).
+    public enum Kind: String, CaseIterable, Sendable {
+        case constant, uniform, normal, kaimingNormal = "kaiming_normal", kaimingUniform = "kaiming_uniform"
+        case xavierUniform = "xavier_uniform", xavierNormal = "xavier_normal", orthogonal, zeros
+        case lecunNormal = "lecun_normal", lecunUniform = "lecun_uniform", pytorchDefault = "default"
+    }
+
     static let names: [String: WeightInit] = [
         "zeros": .weights(.zeros), "xavier_uniform": .weights(.xavierUniform()), "xavier_normal": .weights(.xavierNormal()),
         "kaiming_uniform": .weights(.kaimingUniform(nonlinearity: .relu)),
@@ -48,13 +55,14 @@ extension WeightInit: Decodable {
             guard let known = Self.names[name] else {
                 throw DecodingError.dataCorrupted(.init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "unknown init \"\(name)\" (known: \(Self.names.keys.sorted().joined(separator: ", ")))"))
+                    debugDescription: KeyedDecodingContainer<SpecKey>.unknown("init", name, known: Self.names.keys.sorted())))
             }
             self = known
             return
         }
         let c = try decoder.container(keyedBy: SpecKey.self)
-        let type: String = try c.required("type")
+        let kind = try c.named("type", "init", as: Kind.self)
+        let type = kind.rawValue
         func only(_ keys: Set<String>) throws { try c.rejectUnknownKeys(keys.union(["type"]), in: "\(type) init") }
         func gain() throws -> Double {
             let g = try c.optional("gain", Double.self) ?? 1
@@ -71,40 +79,38 @@ extension WeightInit: Decodable {
             }
             return (mode, f)
         }
-        switch type {
-        case "zeros", "lecun_normal", "lecun_uniform", "default":
+        switch kind {
+        case .zeros, .lecunNormal, .lecunUniform, .pytorchDefault:
             try only([])
             self = Self.names[type]!
-        case "constant":
+        case .constant:
             try only(["value"])
             self = .weights(.constant(try c.required("value")))
-        case "uniform":
+        case .uniform:
             try only(["low", "high"])
             let low = try c.optional("low", Double.self) ?? 0, high = try c.optional("high", Double.self) ?? 1
             guard low < high else { throw c.fail("high", "expected high > low, got low \(low), high \(high)") }
             self = .weights(.uniform(low: low, high: high))
-        case "normal":
+        case .normal:
             try only(["mean", "std"])
             let std = try c.optional("std", Double.self) ?? 1
             guard std >= 0, std.isFinite else { throw c.fail("std", "expected a number ≥ 0, got \(std)") }
             self = .weights(.normal(mean: try c.optional("mean") ?? 0, std: std))
-        case "kaiming_normal":
+        case .kaimingNormal:
             let (mode, f) = try kaiming()
             self = .weights(.kaimingNormal(mode: mode, nonlinearity: f))
-        case "kaiming_uniform":
+        case .kaimingUniform:
             let (mode, f) = try kaiming()
             self = .weights(.kaimingUniform(mode: mode, nonlinearity: f))
-        case "xavier_uniform":
+        case .xavierUniform:
             try only(["gain"])
             self = .weights(.xavierUniform(gain: try gain()))
-        case "xavier_normal":
+        case .xavierNormal:
             try only(["gain"])
             self = .weights(.xavierNormal(gain: try gain()))
-        case "orthogonal":
+        case .orthogonal:
             try only(["gain"])
             self = .weights(.orthogonal(gain: try gain()))
-        default:
-            throw c.fail("type", "unknown init \"\(type)\" (known: constant, uniform, normal, kaiming_normal, kaiming_uniform, xavier_uniform, xavier_normal, orthogonal, zeros, lecun_normal, lecun_uniform, default)")
         }
     }
 }

@@ -16,6 +16,12 @@ public struct DataSpec: Equatable, Sendable {
         case temporalOrder(length: Int, samples: Int)
     }
 
+    /// The data kinds a file may name.
+    public enum KindName: String, CaseIterable, Sendable {
+        case digits, fashionMNIST = "fashion-mnist", csv, npy, spirals, teacher, randomRegression = "random_regression"
+        case adding, temporalOrder = "temporal_order"
+    }
+
     public var kind: Kind
     /// Scale each feature by the training split's mean and standard deviation (default false).
     public var standardize: Bool
@@ -27,7 +33,8 @@ public struct DataSpec: Equatable, Sendable {
     /// validation (`validate_every`, `patience`) and 0 otherwise.
     public var validationFraction: Double?
 
-    public init(kind: Kind, standardize: Bool = false, testFraction: Double = 0.2, validationFraction: Double? = nil) {
+    public init(kind: Kind, standardize: Bool = FileDefaults.standardize, testFraction: Double = FileDefaults.testFraction,
+                validationFraction: Double? = nil) {
         self.kind = kind
         self.standardize = standardize
         self.testFraction = testFraction
@@ -56,19 +63,20 @@ extension DataSpec: Decodable {
     /// Relative paths stay as written; `ExperimentData.load` resolves them against the file's folder.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
-        let kindName: String = try c.required("kind")
+        let kindCase = try c.named("kind", "data kind", as: KindName.self, aliases: ["fashion_mnist": .fashionMNIST])
+        let kindName = kindCase.rawValue
         func only(_ keys: [String]) throws { try c.rejectUnknownKeys(Set(Self.common + keys), in: "data kind \(kindName)") }
         func samples(_ fallback: Int) throws -> Int { try c.positive("samples", default: fallback) }
-        switch kindName {
-        case "digits":
+        switch kindCase {
+        case .digits:
             try only([])
             kind = .digits
-        case "fashion-mnist", "fashion_mnist":
+        case .fashionMNIST:
             try only(["path", "limit"])
             let limit = try c.optional("limit", Int.self)
             if let limit, limit <= 0 { throw c.fail("limit", "expected a positive integer, got \(limit)") }
             kind = .fashionMNIST(path: try c.optional("path") ?? FashionMNIST.defaultPath, limit: limit)
-        case "csv":
+        case .csv:
             try only(["path", "target", "task"])
             let target: CSVTable.Column
             if let index = try? c.optional("target", Int.self) {
@@ -78,36 +86,34 @@ extension DataSpec: Decodable {
                 target = .name(try c.required("target", String.self))
             }
             kind = .csv(path: try c.required("path"), target: target, classification: try Self.task(c) ?? true)
-        case "npy":
+        case .npy:
             try only(["x", "y", "task"])
             kind = .npy(x: try c.required("x"), y: try c.required("y"), classification: try Self.task(c))
-        case "spirals":
+        case .spirals:
             try only(["classes", "samples", "noise"])
             let classes = try c.positive("classes", default: 3)
             kind = .spirals(classes: classes, samples: try samples(900),
                             noise: try c.number("noise", default: 0.2, in: 0...Double.greatestFiniteMagnitude, "a number ≥ 0"))
-        case "teacher":
+        case .teacher:
             try only(["features", "outputs", "samples", "depth"])
             let depth = try c.optional("depth", Int.self) ?? 2
             guard depth >= 0 else { throw c.fail("depth", "expected an integer ≥ 0, got \(depth)") }
             kind = .teacher(features: try c.positive("features", default: 16), outputs: try c.positive("outputs", default: 1),
                             samples: try samples(2000), depth: depth)
-        case "random_regression":
+        case .randomRegression:
             try only(["features", "outputs"])
             kind = .randomRegression(features: try c.positive("features", default: 10), outputs: try c.positive("outputs", default: 1))
-        case "adding", "temporal_order":
+        case .adding, .temporalOrder:
             try only(["length", "samples"])
             let length = try c.positive("length", default: 20)
             guard length >= (kindName == "adding" ? 2 : 10) else {
                 throw c.fail("length", "expected at least \(kindName == "adding" ? 2 : 10), got \(length)")
             }
             kind = kindName == "adding" ? .adding(length: length, samples: try samples(2000)) : .temporalOrder(length: length, samples: try samples(2000))
-        default:
-            throw c.fail("kind", "unknown data kind \"\(kindName)\" (known: digits, fashion-mnist, csv, npy, spirals, teacher, random_regression, adding, temporal_order)")
         }
         if let (key, problem) = Self.sizeProblem(kind) { throw c.fail(key, problem) }
-        standardize = try c.optional("standardize") ?? false
-        testFraction = try c.number("test_fraction", default: 0.2, in: 0...0.95, "a fraction in [0, 0.95]")
+        standardize = try c.optional("standardize") ?? FileDefaults.standardize
+        testFraction = try c.number("test_fraction", default: FileDefaults.testFraction, in: 0...0.95, "a fraction in [0, 0.95]")
         if try c.optional("validation_fraction", Double.self) != nil {
             if case .randomRegression = kind { throw c.fail("validation_fraction", "random_regression draws new samples every step: there is nothing to hold out") }
             validationFraction = try c.number("validation_fraction", default: 0, in: 0...0.95, "a fraction in [0, 0.95]")

@@ -1,4 +1,5 @@
 import Initializers
+import Layers
 import TensorCore
 
 /// One layer as a file names it: the vocabulary of the reference cases and experiment files

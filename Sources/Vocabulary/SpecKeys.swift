@@ -48,3 +48,48 @@ extension KeyedDecodingContainer where Key == SpecKey {
         return Int(number)
     }
 }
+
+/// Decoding helpers for the experiment-file types (on top of `SpecKey`'s).
+extension KeyedDecodingContainer where Key == SpecKey {
+    package func required<T: Decodable>(_ name: String, _ type: T.Type = T.self) throws -> T {
+        if let value = try optional(name, T.self) { return value }
+        return try decode(T.self, forKey: SpecKey(name))  // throws: missing or null
+    }
+
+    /// A positive integer at `name` (or `fallback` when absent), at most `maximum`.
+    package func positive(_ name: String, default fallback: Int? = nil, maximum: Int = .max) throws -> Int {
+        guard let v = try optional(name, Int.self) ?? fallback else { return try required(name, Int.self) }
+        guard v > 0 else { throw fail(name, "expected a positive integer, got \(v)") }
+        guard v <= maximum else { throw fail(name, "\(v) is beyond the limit of \(maximum)") }
+        return v
+    }
+
+    /// A number in `range` at `name` (or `fallback`).
+    package func number(_ name: String, default fallback: Double, in range: ClosedRange<Double>, _ what: String) throws -> Double {
+        let v = try optional(name, Double.self) ?? fallback
+        guard range.contains(v) else { throw fail(name, "expected \(what), got \(v)") }
+        return v
+    }
+
+    package func fail(_ name: String, _ message: String) -> DecodingError {
+        DecodingError.dataCorruptedError(forKey: SpecKey(name), in: self, debugDescription: message)
+    }
+
+    /// The case of `T` whose raw value is the text at `name` (or one of `aliases`); otherwise an
+    /// error that lists every name `T` has, so the list cannot fall behind the type.
+    package func named<T: RawRepresentable & CaseIterable>(
+        _ name: String, _ what: String, as _: T.Type = T.self, default fallback: T? = nil, aliases: [String: T] = [:]
+    ) throws -> T where T.RawValue == String {
+        guard let text = try optional(name, String.self) else {
+            if let fallback { return fallback }
+            throw DecodingError.keyNotFound(SpecKey(name), .init(codingPath: codingPath, debugDescription: "missing"))
+        }
+        if let value = T(rawValue: text) ?? aliases[text] { return value }
+        throw fail(name, Self.unknown(what, text, known: T.allCases.map(\.rawValue)))
+    }
+
+    /// `unknown WHAT "TEXT" (known: a, b, c)`.
+    package static func unknown(_ what: String, _ text: String, known: [String]) -> String {
+        "unknown \(what) \"\(text)\" (known: \(known.joined(separator: ", ")))"
+    }
+}

@@ -1,4 +1,5 @@
 import Autodiff
+import Optimizers
 import TensorCore
 
 /// An optimizer as a file names it: `{"type": "adam", "lr": 0.01, "betas": [0.9, 0.999]}`,
@@ -36,13 +37,8 @@ public struct OptimizerSpec: Decodable, Equatable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
-        let name = try c.decode(String.self, forKey: SpecKey("type"))
-        guard let kind = Kind(rawValue: name) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: SpecKey("type"), in: c,
-                debugDescription: "unknown optimizer \"\(name)\" (known: sgd, adagrad, rmsprop, adam, adamw)")
-        }
-        try c.rejectUnknownKeys(Self.keys[kind]!.union(["type"]), in: name)
+        let kind = try c.named("type", "optimizer", as: Kind.self)
+        try c.rejectUnknownKeys(Self.keys[kind]!.union(["type"]), in: kind.rawValue)
         self.kind = kind
         learningRate = try c.optional("lr")
         momentum = try c.optional("momentum")

@@ -1,7 +1,12 @@
+import Optimizers
+
 /// Clipping as a file names it: `{"type": "norm", "max_norm": 1.0, "norm_type": 2 | "inf"}`,
 /// `{"type": "value", "clip_value": c}`, `{"type": "per_parameter", "max_norm": m}`, each with an
 /// optional `"non_finite": "error" | "skip" | "propagate"` (default `skip`).
 public struct ClipSpec: Decodable, Equatable, Sendable {
+    /// The clipping types a file may name.
+    public enum Kind: String, CaseIterable, Sendable { case norm, value, perParameter = "per_parameter" }
+
     public var rule: ClipRule
     public var nonFinite: NonFinitePolicy
 
@@ -12,9 +17,8 @@ public struct ClipSpec: Decodable, Equatable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: SpecKey.self)
-        let type = try c.decode(String.self, forKey: SpecKey("type"))
-        switch type {
-        case "norm":
+        switch try c.named("type", "clip type", as: Kind.self) {
+        case .norm:
             try c.rejectUnknownKeys(["type", "max_norm", "norm_type", "non_finite"], in: "norm clipping")
             let normType: ClipRule.NormType
             if let text = try? c.optional("norm_type", String.self) {
@@ -30,22 +34,14 @@ public struct ClipSpec: Decodable, Equatable, Sendable {
                 normType = .l2
             }
             rule = .norm(maxNorm: try c.decode(Double.self, forKey: SpecKey("max_norm")), normType: normType)
-        case "value":
+        case .value:
             try c.rejectUnknownKeys(["type", "clip_value", "non_finite"], in: "value clipping")
             rule = .value(clipValue: try c.decode(Double.self, forKey: SpecKey("clip_value")))
-        case "per_parameter":
+        case .perParameter:
             try c.rejectUnknownKeys(["type", "max_norm", "non_finite"], in: "per-parameter clipping")
             rule = .perParameter(maxNorm: try c.decode(Double.self, forKey: SpecKey("max_norm")))
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: SpecKey("type"), in: c, debugDescription: "unknown clip type \"\(type)\" (known: norm, value, per_parameter)")
         }
-        let policy = try c.optional("non_finite", String.self) ?? "skip"
-        guard let parsed = NonFinitePolicy(rawValue: policy) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: SpecKey("non_finite"), in: c, debugDescription: "expected error, skip or propagate, got \"\(policy)\"")
-        }
-        nonFinite = parsed
+        nonFinite = try c.named("non_finite", "non_finite policy", default: FileDefaults.nonFinitePolicy)
     }
 
     /// The clipper this spec describes.
