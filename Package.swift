@@ -22,6 +22,7 @@ let package = Package(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CKernels"),
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "Vocabulary", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "Training", dependencies: ["Layers", "Losses", "Optimizers", "Datasets"]),
         .target(name: "ReferenceCases", dependencies: ["Vocabulary"]),
+        .target(name: "DataParallel", dependencies: ["Training", "CMPI"]),
         .target(name: "Experiments", dependencies: ["Training", "Vocabulary", .product(name: "Yams", package: "Yams")]),
         .target(name: "Monitor", dependencies: ["Training"]),
         .target(name: "Diagnosis", dependencies: ["Monitor"]),
@@ -56,7 +58,7 @@ let package = Package(
             name: "GradGuard",
             dependencies: [
                 "TensorCore", "Autodiff", "Initializers", "Layers", "Checkpoints", "Losses", "Optimizers", "Datasets", "Vocabulary", "Training",
-                "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Runs", "Doctor", "Plots", "Reports",
+                "DataParallel", "ReferenceCases", "Monitor", "TensorBoard", "Diagnosis", "Experiments", "Runs", "Doctor", "Plots", "Reports",
                 "Lessons",
             ]),
         .executableTarget(
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "DataParallelTests", dependencies: ["DataParallel"]),
         .testTarget(
             name: "ReferenceCasesTests", dependencies: ["ReferenceCases"],
             exclude: ["Fixtures"]),

@@ -15,7 +15,9 @@ public enum MLPBenchmark {
     public static let sizes = [784, 1024, 1024, 1024, 10]
     public static let batch = 256
 
-    public static func run(steps: Int = 10, repeats: Int = 5) throws -> Result {
+    /// - Parameter parallelism: share each batch with other processes (`mpirun`; each trains its
+    ///   rows, one all-reduce per step); nil: this process alone.
+    public static func run(steps: Int = 10, repeats: Int = 5, parallelism: (any DataParallelism)? = nil) throws -> Result {
         precondition(steps > 0 && repeats > 0, "MLPBenchmark: steps and repeats must be positive")
         var rng = RandomGenerator(seed: 0)
         let data = InMemoryDataset(
@@ -28,6 +30,7 @@ public enum MLPBenchmark {
         }
         let model = Sequential<Float>(layers)
         let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try Adam(parameters: model.parameters, learningRate: 1e-3))
+        trainer.parallelism = parallelism
         var failure: (any Error)?
         let seconds = Stopwatch.median(repeats: repeats, warmup: 1) {
             do { Stopwatch.consume(try trainer.train(on: data, epochs: steps, batchSize: batch, using: &rng)) } catch { failure = error }

@@ -1,6 +1,7 @@
 // The umbrella module: `import GradGuard` gives the whole library.
 @_exported import Autodiff
 @_exported import Checkpoints
+@_exported import DataParallel
 @_exported import Datasets
 @_exported import Diagnosis
 @_exported import Doctor
@@ -17,6 +18,7 @@
 @_exported import Reports
 @_exported import TensorBoard
 @_exported import TensorCore
+@_exported import Vocabulary
 @_exported import Training
 
 /// GradGuard's version.

@@ -107,10 +107,14 @@ struct BenchCommand: ParsableCommand {
         }
 
         func run() throws {
-            BenchCommand.printMachine()
-            let r = try MLPBenchmark.run(steps: steps, repeats: repeats)
-            print(String(format: "W3 mlp GradGuard: %.3f ms/step, %.1f GFLOP/s in its matrix products (%d steps, median of %d runs)",
-                         r.milliseconds, r.gflops, steps, repeats))
+            let world: MPIWorld?
+            do { world = try MPIWorld.fromEnvironment() } catch { throw CLIError("mpirun: \(error)") }
+            let lead = (world?.rank ?? 0) == 0
+            if lead { BenchCommand.printMachine() }
+            let r = try MLPBenchmark.run(steps: steps, repeats: repeats, parallelism: world.map { MPIDataParallelism(world: $0) })
+            guard lead else { return }
+            print(String(format: "W3 mlp GradGuard: %.3f ms/step, %.2f steps/s, %.1f GFLOP/s in its matrix products (%d steps, median of %d runs, %d process%@)",
+                         r.milliseconds, 1000 / r.milliseconds, r.gflops, steps, repeats, world?.size ?? 1, (world?.size ?? 1) == 1 ? "" : "es"))
         }
     }
 

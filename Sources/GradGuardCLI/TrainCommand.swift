@@ -45,9 +45,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let world: MPIWorld?
+        do { world = try MPIWorld.fromEnvironment() } catch { throw CLIError("mpirun: \(error)") }
+        if let world {
+            guard resume == nil else { throw CLIError("--resume continues a run in one process; run it without mpirun") }
+            if world.rank != 0 { return try trainAsWorker(world) }
+        }
         let (experiment, text, folder, resumed) = try resume.map(Self.reopen) ?? start()
         let setup: ExperimentSetup<Float>
         do { setup = try ExperimentSetup(experiment) } catch { throw CLIError(error.description) }
+        let parallelism = try world.map { try Self.shareBatches(setup, $0) }
         var persistence = RunPersistence(journal: folder, checkpointInterval: checkpointEvery)
         if let resumed {
             do {
@@ -69,17 +76,19 @@ struct TrainCommand: ParsableCommand {
             } catch { throw CLIError(error.description) }
             print("run folder: \(folder.path)/ (written as training goes; Ctrl-C stops and saves)")
         }
+        if let world { print("data parallel: \(world.size) processes share each batch of \(experiment.batchSize); this one (rank 0) writes the run folder") }
         let stop = StopSignal(message: "stopping after this step and saving (Ctrl-C again to quit at once)…")
         defer { stop.remove() }
         let bar = ProgressBar(delay: 0.5)
         let result = ExperimentRunner.run(setup, monitorEvery: folder.status.monitorEvery, persistence: persistence,
-                                          stopRequested: { stop.isRequested }, progress: bar.update) { summary in
+                                          stopRequested: world == nil ? { stop.isRequested } : nil, progress: bar.update) { summary in
             bar.interrupt()
             let validation = summary.validation.map { "  val loss \(show($0.loss))  val accuracy \(percent($0.accuracy))" } ?? ""
             print(String(format: "epoch %3d/%d  loss %@  accuracy %@%@  gradient first/last %@", summary.epoch, summary.epochs,
                          show(summary.loss), percent(summary.accuracy), validation, show(summary.gradientRatio)))
         }
         bar.finish()
+        if let parallelism { try Self.checkAgreement(parallelism, setup) }
         if let stopped = result.stoppedEarly { print("stopped early: \(stopped)") }
         if let validation = ValidationSummary(result.history) { print(ExperimentInput.describe(validation)) }
         let partial = result.interrupted ? " after \(result.final.steps) of \(setup.totalSteps) steps (interrupted)" : ""
@@ -100,6 +109,44 @@ struct TrainCommand: ParsableCommand {
             print("interrupted: the checkpoint is at step \(result.final.steps); continue with: gradguard train --resume \(folder.path)")
             throw ExitCode(130)
         }
+    }
+
+    /// Ranks above 0 under mpirun: the same experiment, trained on their rows of each batch with
+    /// no monitor, output or files; rank 0 reports and writes the run folder.
+    private func trainAsWorker(_ world: MPIWorld) throws {
+        let (experiment, _) = try ExperimentInput.load(file, overrides: try overrideOptions.overrides())
+        var setup: ExperimentSetup<Float>
+        do { setup = try ExperimentSetup(experiment) } catch { throw CLIError(error.description) }
+        let parallelism = try Self.shareBatches(setup, world)
+        if let weights {
+            do { try setup.model.loadSafetensors(from: weights) } catch { throw CLIError(error.description) }
+        }
+        let trainer = setup.trainer
+        do {
+            _ = try trainer.train(on: setup.data.train, epochs: setup.epochs, batchSize: experiment.batchSize, using: &setup.shuffling,
+                                  maxSteps: setup.maxSteps, validation: setup.validation)
+        } catch {}  // the `error` policy stopped every process at the same step; rank 0 reports it
+        try Self.checkAgreement(parallelism, setup)
+    }
+
+    /// Data parallelism over `world` on `setup`'s trainer.
+    private static func shareBatches(_ setup: ExperimentSetup<Float>, _ world: MPIWorld) throws -> MPIDataParallelism {
+        guard setup.experiment.batchSize >= world.size else {
+            throw CLIError("batch_size \(setup.experiment.batchSize) is smaller than the \(world.size) processes that share each batch")
+        }
+        let parallelism = MPIDataParallelism(world: world)
+        setup.trainer.parallelism = parallelism
+        return parallelism
+    }
+
+    /// Every process must end with the same weights; a failed all-reduce or a difference is an error.
+    private static func checkAgreement(_ parallelism: MPIDataParallelism, _ setup: ExperimentSetup<Float>) throws {
+        if let failure = parallelism.failure { throw CLIError("data parallel training: \(failure)") }
+        do {
+            guard try parallelism.weightsAgree(setup.model.parameters) else {
+                throw CLIError("data parallel training: the processes ended with different weights")
+            }
+        } catch let error as MPIError { throw CLIError("data parallel training: \(error)") }
     }
 
     /// A new run: the experiment file and a new run folder.

@@ -106,6 +106,11 @@ public final class Trainer<Scalar: TensorScalar> {
         self.named = model.namedParameters()
     }
 
+    /// When set, each batch is shared with other processes (`DataParallelism`): this trainer
+    /// takes its rows, and gradients, loss and accuracy are combined over the processes before
+    /// clipping. Default nil: one process.
+    public var parallelism: (any DataParallelism)?
+
     /// Asked after every step; returning true ends the run there (Ctrl-C). Default: never.
     public var stopRequested: (() -> Bool)?
     /// The position after the last step taken, updated as training goes (a checkpoint reads it).
@@ -154,24 +159,30 @@ public final class Trainer<Scalar: TensorScalar> {
             }
             rng = position.epochShuffle
             let batches = data.epoch(batchSize: batchSize, using: &rng)
-            for batch in batches.dropFirst(position.batchInEpoch) where position.step < totalSteps {
+            for globalBatch in batches.dropFirst(position.batchInEpoch) where position.step < totalSteps {
                 let step = position.step
+                let batch = parallelism.map { globalBatch.rows($0.rows(of: globalBatch.count)) } ?? globalBatch
                 optimizer.zeroGrad()
                 let output = model(Variable(batch.inputs))
                 let dataLoss = loss(output, batch.targets)
                 let objective = l2 > 0 ? dataLoss + l2Penalty(named, lambda: l2) : dataLoss
                 objective.backward()
+                var lossValue = Double(dataLoss.value.scalar)
+                var hits = Trainer.correctPredictions(loss, output.value, batch.targets)
+                if let parallelism {
+                    (lossValue, hits) = parallelism.combine(named.map(\.variable), loss: lossValue, correct: hits,
+                                                            localCount: batch.count, globalCount: globalBatch.count)
+                }
                 let outcome: ClipOutcome
                 do { outcome = try clipper.clip(named) } catch {
                     throw TrainingError(step: step, reason: error.description, history: position.history)
                 }
                 if outcome.shouldStep { optimizer.step() } else { position.history.skippedSteps += 1 }
-                let lossValue = Double(dataLoss.value.scalar)
                 position.history.stepLosses.append(lossValue)
                 position.epochLossSum += lossValue
-                if let hits = Trainer.correctPredictions(loss, output.value, batch.targets) {
+                if let hits {
                     position.epochCorrect += hits
-                    position.epochSeen += batch.count
+                    position.epochSeen += globalBatch.count
                 }
                 position.step += 1
                 position.batchInEpoch += 1

@@ -102,3 +102,14 @@ final class ConfusionMatrixTests: XCTestCase, TrainingFixtures {
         XCTAssertEqual(confusion.accuracy, result.accuracy)
     }
 }
+
+final class BatchRowsTests: XCTestCase {
+    func testRowsCopyTheSlice() {
+        let batch = Batch<Float>(inputs: Tensor(shape: [4, 2], scalars: [0, 1, 2, 3, 4, 5, 6, 7]), targets: Tensor([0, 1, 2, 3]))
+        let middle = batch.rows(1..<3)
+        XCTAssertEqual(middle.inputs, Tensor(shape: [2, 2], scalars: [2, 3, 4, 5]))
+        XCTAssertEqual(middle.targets, Tensor([1, 2]))
+        XCTAssertEqual(batch.rows(0..<4).inputs, batch.inputs)
+        XCTAssertEqual(batch.rows(2..<2).count, 0)
+    }
+}

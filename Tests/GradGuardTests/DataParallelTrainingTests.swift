@@ -1,0 +1,49 @@
+import Foundation
+import GradGuard
+import TestSupport
+import XCTest
+
+/// `mpirun -np 2 gradguard train`: the same weights as one process, to reduction order.
+final class DataParallelTrainingTests: XCTestCase {
+    func testTwoProcessesEndWhereOneDoes() throws {
+        guard let mpirun = ExternalTool.find("mpirun") else {
+            throw XCTSkip("mpirun not found (apt-get install openmpi-bin): data-parallel training is not checked")
+        }
+        let folder = try ExternalTool.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let experiment = (folder as NSString).appendingPathComponent("dp.json")
+        try #"""
+        {"data": {"kind": "digits", "standardize": true}, "seed": 3,
+         "model": [{"type": "mlp", "sizes": [64, 64, 64, 10], "activation": "tanh"}],
+         "optimizer": {"type": "adam", "lr": 0.003}, "clip": {"type": "norm", "max_norm": 1.0}, "l2": 1e-4,
+         "epochs": 2, "batch_size": 33}
+        """#.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let one = (folder as NSString).appendingPathComponent("one"), two = (folder as NSString).appendingPathComponent("two")
+        let single = try ExternalTool.run(ExternalTool.gradguard, ["train", experiment, "--runs", one])
+        XCTAssertEqual(single.status, 0, single.output)
+        let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"]
+        let parallel = try ExternalTool.run(mpirun, ["-np", "2", ExternalTool.gradguard, "train", experiment, "--runs", two], environment: environment)
+        XCTAssertEqual(parallel.status, 0, parallel.output)
+        XCTAssertTrue(parallel.output.contains("data parallel: 2 processes share each batch of 33"), parallel.output)
+        XCTAssertEqual(parallel.output.components(separatedBy: "final: test loss").count - 1, 1, "rank 0 alone reports")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: two)
+        XCTAssertEqual(runs.count, 1, "rank 0 alone writes a run folder")
+
+        func weights(_ root: String) throws -> [String: Tensor<Float>] {
+            let run = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: root).first)
+            return try SafetensorsFile.read(path: "\(root)/\(run)/weights.safetensors").tensors(as: Float.self)
+        }
+        let (a, b) = (try weights(one), try weights(two))
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for (name, tensor) in a {
+            let other = try XCTUnwrap(b[name])
+            var difference = 0.0, size = 0.0
+            for (x, y) in zip(tensor.scalars, other.scalars) {
+                difference += Double(x - y) * Double(x - y)
+                size += Double(x) * Double(x)
+            }
+            (difference, size) = (difference.squareRoot(), size.squareRoot())
+            XCTAssertLessThan(difference / size, 1e-5, "\(name): relative difference \(difference / size)")
+        }
+    }
+}
