@@ -77,6 +77,10 @@ static void *helper_main(void *unused) {
 // A forked child has no helper thread: it runs every task itself.
 static void helper_forget(void) { helper_ready = 0; }
 
+static int helper_enabled = 1;
+
+void gg_helper_set_enabled(int enabled) { __atomic_store_n(&helper_enabled, enabled != 0, __ATOMIC_SEQ_CST); }
+
 static void helper_start(void) {
     pthread_atfork(0, 0, helper_forget);
     const char *setting = getenv("GRADGUARD_HELPER_THREAD");
@@ -97,7 +101,8 @@ static int gg_helper_available(void) {
 }
 
 void gg_run_in_halves(void (*function)(void *context, int half), void *context) {
-    if (!gg_helper_available() || __atomic_exchange_n(&helper_busy, 1, __ATOMIC_ACQUIRE)) {
+    if (!__atomic_load_n(&helper_enabled, __ATOMIC_RELAXED) || !gg_helper_available()
+        || __atomic_exchange_n(&helper_busy, 1, __ATOMIC_ACQUIRE)) {
         function(context, 0);
         function(context, 1);
         return;

@@ -55,3 +55,22 @@ public final class MPIWorld: @unchecked Sendable {
     /// Waits until every process has reached this call.
     public func barrier() { _ = gg_mpi_barrier() }
 }
+
+extension MPIWorld {
+    /// Rank `root`'s bytes, received by every process (the others' `data` is ignored).
+    public func broadcast(_ data: Data, from root: Int = 0) throws(MPIError) -> Data {
+        var length = [Double(rank == root ? data.count : 0)]
+        try allReduce(&length, .max)
+        var bytes = rank == root ? [UInt8](data) : [UInt8](repeating: 0, count: Int(length[0]))
+        let status = bytes.withUnsafeMutableBytes { gg_mpi_bcast_bytes($0.baseAddress, $0.count, Int32(root)) }
+        guard status == 0 else { throw MPIError("MPI_Bcast of \(bytes.count) bytes failed (status \(status))") }
+        return Data(bytes)
+    }
+
+    /// Every process's bytes, in rank order, received by every process.
+    public func allGather(_ data: Data) throws(MPIError) -> [Data] {
+        var parts: [Data] = []
+        for root in 0..<size { parts.append(try broadcast(data, from: root)) }
+        return parts
+    }
+}

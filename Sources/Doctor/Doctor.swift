@@ -43,6 +43,9 @@ public struct Doctor: Sendable {
     /// Asked after every training step; true ends the session: the current run stops, no
     /// further candidate is tried, and the report covers what was done (`interrupted`).
     public var stopRequested: (@Sendable () -> Bool)?
+    /// Processes to train the single remedies on at once (`mpirun`); nil: this process alone.
+    /// Rank 0 calls `examine`, the others `serveAsWorker`.
+    public var sharing: (any CandidateSharing)?
 
     public init(monitorEvery: Int = 1, diagnoser: Diagnoser = Diagnoser(), budget: Double = 30) {
         self.monitorEvery = monitorEvery
@@ -63,9 +66,11 @@ public struct Doctor: Sendable {
             // NaN/∞ in the weights is a diagnosis too: which tensor, and no training remedy can help.
             if let (name, count) = tensors.sorted(by: { $0.key < $1.key }).lazy
                 .map({ ($0.key, $0.value.scalars.filter { !$0.isFinite }.count) }).first(where: { $0.1 > 0 }) {
+                releaseWorkers()
                 return untrainable(experiment, .weights(tensor: name, count: count, file: source), count: count)
             }
             do { try setup.model.loadStateDict(tensors) } catch {
+                releaseWorkers()
                 throw ExperimentError(file: source, key: "", message: "the weights do not fit the model: \(error)")
             }
         }
@@ -89,8 +94,39 @@ public struct Doctor: Sendable {
         }
         let singles = original.interrupted ? [] : Remedy.candidates(for: original.findings.first, driver: original.decomposition?.driver)
             .compactMap { r in r.apply(to: experiment).map { (r, $0) } }
-        for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
-        search.confirmNew(rerun)
+        if let sharing, sharing.size > 1 {
+            // Every rank trains its share of the single remedies; rank 0 records them in order.
+            let names = singles.map(\.0.rawValue)
+            do {
+                _ = try sharing.broadcast(try JSONEncoder().encode(names))
+                for (plan, result) in try shareSingles(names, experiment, setup, sharing, events) where !result.interrupted {
+                    search.record(remedies: [plan.remedy.rawValue], experiment: plan.experiment, changes: plan.changes, result: result)
+                }
+                // The confirmation reruns, as many at once as there are ranks: the one-process
+                // order decides which count, so a rerun it would not reach is made but unused.
+                let plans = Self.plans(names, experiment)
+                func key(_ e: Experiment) -> Int? { e == experiment ? -1 : plans.firstIndex { $0.experiment == e } }
+                let pending = search.pendingReruns.compactMap(key)
+                var cache: [Int: (MonitoredRun, Baseline?)] = [:], next = 0, failure: (any Error)?
+                func round() {
+                    let keys = Array(pending[next...].prefix(sharing.size))
+                    next += keys.count
+                    do {
+                        for (k, value) in try shareReruns(keys, plans, experiment, sharing, events) { cache[k] = value }
+                    } catch { failure = error }
+                }
+                search.confirmNew { changed in
+                    guard let k = key(changed) else { return nil }
+                    while cache[k] == nil && next < pending.count && failure == nil { round() }
+                    return cache[k]
+                }
+                _ = try shareReruns([], plans, experiment, sharing, events)  // the workers stop
+                if let failure { throw failure }
+            } catch { throw ExperimentError(file: experiment.file, key: "", message: "parallel doctor: \(error)") }
+        } else {
+            for (remedy, (changed, changes)) in singles { attempt([remedy.rawValue], changed, changes) }
+            search.confirmNew(rerun)
+        }
         if !singles.isEmpty && !search.anyConfirmed {
             // The original and each remedy at its own learning rate.
             let tunable = [Candidate(names: [], experiment: experiment, changes: [:])]
@@ -127,6 +163,102 @@ public struct Doctor: Sendable {
         let report = DoctorReport(name: experiment.name, run: original, repairs: search.repairs, baseline: baseline,
                                   cause: NonFiniteCause.of(original.findings))
         return (report, original, search.results)
+    }
+
+    /// Ranks above 0 of a parallel doctor: wait for rank 0's single remedies, train this rank's
+    /// share of them, and send the results to rank 0.
+    public func serveAsWorker(_ experiment: Experiment) throws(ExperimentError) {
+        guard let sharing else { return }
+        // The same file fails the same way on rank 0, which reports it.
+        guard let setup = try? ExperimentSetup<Float>(experiment) else { return }
+        do {
+            let names = try JSONDecoder().decode([String].self, from: try sharing.broadcast(Data()))
+            _ = try shareSingles(names, experiment, setup, sharing, nil)
+            let plans = Self.plans(names, experiment)
+            while true {
+                let keys = try JSONDecoder().decode([Int].self, from: try sharing.broadcast(Data()))
+                if keys.isEmpty { break }
+                _ = try shareReruns(keys, plans, experiment, sharing, nil)
+            }
+        } catch { throw ExperimentError(file: experiment.file, key: "", message: "parallel doctor: \(error)") }
+    }
+
+    /// Rank 0 ending before the single remedies: the workers get an empty list and stop.
+    private func releaseWorkers() {
+        guard let sharing, sharing.size > 1 else { return }
+        _ = try? sharing.broadcast(JSONEncoder().encode([String]()))
+        _ = try? sharing.allGather(RunTransfer.encoder().encode([Int: RunTransfer]()))
+        _ = try? sharing.broadcast(JSONEncoder().encode([Int]()))
+    }
+
+    /// One single remedy to train: the remedy, the experiment it makes and what it changed.
+    struct SinglePlan {
+        let remedy: Remedy
+        let experiment: Experiment
+        let changes: [String: String]
+    }
+
+    /// The single remedies `names` applied to `experiment`, without one that changes nothing or
+    /// repeats an earlier one (as the one-process search skips them); the same on every rank.
+    static func plans(_ names: [String], _ experiment: Experiment) -> [SinglePlan] {
+        var plans: [SinglePlan] = []
+        for name in names {
+            guard let remedy = Remedy(rawValue: name), let (changed, changes) = remedy.apply(to: experiment),
+                  changed != experiment, !plans.contains(where: { $0.experiment == changed }) else { continue }
+            plans.append(SinglePlan(remedy: remedy, experiment: changed, changes: changes))
+        }
+        return plans
+    }
+
+    /// Trains plan i on rank i mod size, then gathers every result on every rank: the plans
+    /// with their runs, in plan order (a plan whose setup fails has none).
+    private func shareSingles(
+        _ names: [String], _ experiment: Experiment, _ setup: ExperimentSetup<Float>, _ sharing: any CandidateSharing,
+        _ events: ((Event) -> Void)?
+    ) throws -> [(SinglePlan, MonitoredRun)] {
+        let plans = Self.plans(names, experiment)
+        sharing.sharedWorkBegins()
+        defer { sharing.sharedWorkEnds() }
+        var mine: [Int: RunTransfer] = [:]
+        for (i, plan) in plans.enumerated() where i % sharing.size == sharing.rank {
+            guard let candidate = try? ExperimentSetup(plan.experiment, data: setup.reusableData(for: plan.experiment)) else { continue }
+            mine[i] = RunTransfer(run(plan.remedy.rawValue, candidate, events))
+        }
+        var all: [Int: MonitoredRun] = [:]
+        for part in try sharing.allGather(try RunTransfer.encoder().encode(mine)) {
+            for (i, transfer) in try RunTransfer.decoder().decode([Int: RunTransfer].self, from: part) { all[i] = transfer.run }
+        }
+        return plans.indices.compactMap { i in all[i].map { (plans[i], $0) } }
+    }
+
+    /// One confirmation rerun as it travels between ranks.
+    struct Rerun: Codable {
+        let run: RunTransfer
+        let baseline: Baseline?
+    }
+
+    /// Rank 0 names the reruns of a round (plan indices, −1 for the original; none ends the
+    /// rounds); rank j mod size makes the j-th on the second seed; every rank gets them all.
+    private func shareReruns(
+        _ keys: [Int], _ plans: [SinglePlan], _ experiment: Experiment, _ sharing: any CandidateSharing, _ events: ((Event) -> Void)?
+    ) throws -> [Int: (MonitoredRun, Baseline?)] {
+        if sharing.rank == 0 { _ = try sharing.broadcast(try JSONEncoder().encode(keys)) }
+        guard !keys.isEmpty else { return [:] }
+        sharing.sharedWorkBegins()
+        defer { sharing.sharedWorkEnds() }
+        var mine: [Int: Rerun] = [:]
+        for (j, k) in keys.enumerated() where j % sharing.size == sharing.rank {
+            let base = k < 0 ? experiment : plans[k].experiment
+            let changed = base.withSeed(base.seed &+ 1)
+            guard let other = try? ExperimentSetup<Float>(changed) else { continue }
+            let result = run("confirm on seed \(changed.seed)", other, events)
+            if !result.interrupted { mine[k] = Rerun(run: RunTransfer(result), baseline: Baseline(data: other.data, loss: other.loss)) }
+        }
+        var all: [Int: (MonitoredRun, Baseline?)] = [:]
+        for part in try sharing.allGather(try RunTransfer.encoder().encode(mine)) {
+            for (k, rerun) in try RunTransfer.decoder().decode([Int: Rerun].self, from: part) { all[k] = (rerun.run.run, rerun.baseline) }
+        }
+        return all
     }
 
     /// The report of an experiment that cannot be trained: its data or weights hold `count` NaN/∞

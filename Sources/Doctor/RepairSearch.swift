@@ -59,6 +59,20 @@ struct RepairSearch {
         return best
     }
 
+    /// The fixes not yet rerun on the second seed, best first (the order `confirmNew` reruns them).
+    var confirmationOrder: [Int] {
+        repairs.indices.filter { repairs[$0].fixed && repairs[$0].confirmed == nil }
+            .sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+    }
+
+    /// The experiments `confirmNew` would rerun, in order: the original (when not yet rerun)
+    /// and then each fix in `confirmationOrder` (none when there is nothing to confirm).
+    var pendingReruns: [Experiment] {
+        let order = confirmationOrder
+        guard !order.isEmpty else { return [] }
+        return (originalAgain == nil ? [experiment] : []) + order.map { experiments[$0] }
+    }
+
     /// The original rerun on the second seed (made once, when the first fix needs confirming).
     private var originalAgain: MonitoredRun?
 
@@ -66,8 +80,7 @@ struct RepairSearch {
     /// the original rerun on the same seed (`rerun` gives a run and its baseline, or nil when the
     /// experiment cannot be set up); each rerun fix gets `confirmed`.
     mutating func confirmNew(_ rerun: (Experiment) -> (MonitoredRun, Baseline?)?) {
-        let order = repairs.indices.filter { repairs[$0].fixed && repairs[$0].confirmed == nil }
-            .sorted { FixCriterion.better(repairs[$0].final, than: repairs[$1].final) }
+        let order = confirmationOrder
         guard !order.isEmpty else { return }
         if originalAgain == nil { originalAgain = rerun(experiment)?.0 }
         guard let reference = originalAgain else { return }

@@ -32,15 +32,24 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let world: MPIWorld?
+        do { world = try MPIWorld.fromEnvironment() } catch { throw CLIError("mpirun: \(error)") }
         let (experiment, text) = try ExperimentInput.load(file, overrides: try overrideOptions.overrides())
+        var doctor = Doctor(monitorEvery: monitorEvery, budget: budget)
+        doctor.sharing = world.map(MPISharing.init)
+        if let world, world.rank != 0 {
+            // Trains its share of the single remedies; rank 0 leads the search and reports.
+            do { try doctor.serveAsWorker(experiment) } catch { throw CLIError("\(error)") }
+            return
+        }
         let log = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         if !json {
-            print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")")
+            print("gradguard doctor: \(experiment.name)\(file == nil ? " (built-in example)" : "")"
+                  + (world.map { " — the single remedies shared by \($0.size) processes" } ?? ""))
         }
-        var doctor = Doctor(monitorEvery: monitorEvery, budget: budget)
         let stop = StopSignal(message: "stopping after this step; the run folder will hold what was found (Ctrl-C again to quit at once)…")
         defer { stop.remove() }
-        doctor.stopRequested = { stop.isRequested }
+        if world == nil { doctor.stopRequested = { stop.isRequested } }
         if let weights {
             do { doctor.initialWeights = (weights, try SafetensorsFile.read(path: weights).tensors(as: Double.self)) } catch {
                 throw CLIError("\(error)")

@@ -46,4 +46,24 @@ final class DataParallelTrainingTests: XCTestCase {
             XCTAssertLessThan(difference / size, 1e-5, "\(name): relative difference \(difference / size)")
         }
     }
+
+    func testAParallelDoctorGivesTheSameDocumentAsOneProcess() throws {
+        guard let mpirun = ExternalTool.find("mpirun") else {
+            throw XCTSkip("mpirun not found (apt-get install openmpi-bin): the parallel doctor is not checked")
+        }
+        // The built-in example cut to 60 steps, with a budget no machine reaches.
+        let arguments = ["doctor", "--set", "steps=60", "--set", "epochs=null", "--budget", "100000", "--json", "--no-save"]
+        let single = try ExternalTool.run(ExternalTool.gradguard, arguments)
+        XCTAssertEqual(single.status, 0, single.output)
+        let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"]
+        let parallel = try ExternalTool.run(mpirun, ["-np", "2", ExternalTool.gradguard] + arguments, environment: environment)
+        XCTAssertEqual(parallel.status, 0, parallel.output)
+        func document(_ output: String) throws -> NSDictionary {
+            let start = try XCTUnwrap(output.firstIndex(of: "{"), output)
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? NSDictionary, output)
+        }
+        let (one, two) = (try document(single.output), try document(parallel.output))
+        XCTAssertGreaterThan((one["repairs"] as? [Any])?.count ?? 0, 1, "several single remedies were shared")
+        XCTAssertEqual(one, two, "the same verdict, repairs and numbers")
+    }
 }

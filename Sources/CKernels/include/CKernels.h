@@ -124,3 +124,6 @@ void gg_gru_backward_f32(long batch, long n, const float *gates, const float *hn
 /// affinity mask, GRADGUARD_HELPER_THREAD=0, a forked child) or while another thread uses it,
 /// runs both halves here, one after the other. The helper starts on the first call.
 void gg_run_in_halves(void (*function)(void *context, int half), void *context);
+/// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
+/// thread (0): processes that share the cores (mpirun) turn it off while they all work.
+void gg_helper_set_enabled(int enabled);
