@@ -142,23 +142,11 @@ public struct SavedRun {
         let classes = Trainer<Float>.predictedClasses(setup.loss, logits)
         switch setup.loss {
         case .mse: return (logits, nil)
-        case .crossEntropy: return (Self.softmax(logits), classes)
+        case .crossEntropy: return (logits.softmax(), classes)
         case .bceWithLogits:
-            let p = logits.scalars.map { 1 / (1 + Foundation.exp(-$0)) }
+            let p = logits.applying(.sigmoid).scalars
             return (Tensor(shape: [p.count, 2], scalars: p.flatMap { [1 - $0, $0] }), classes)
         }
-    }
-
-    /// Row-wise softmax, shifted by each row's maximum.
-    static func softmax(_ logits: Tensor<Float>) -> Tensor<Float> {
-        let width = logits.shape[1]
-        var out = logits.scalars
-        for row in 0..<logits.shape[0] {
-            let slice = out[row * width..<(row + 1) * width], top = slice.max() ?? 0
-            let e = slice.map { Foundation.exp($0 - top) }, sum = e.reduce(0, +)
-            for (j, v) in e.enumerated() { out[row * width + j] = v / sum }
-        }
-        return Tensor(shape: logits.shape, scalars: out)
     }
 
     /// The number of classes the model tells apart (2 for `bce_with_logits`), nil for regression.
