@@ -11,7 +11,7 @@ import TensorCore
 enum Pascanu2013Lesson {
     static func run(size: LessonSize, seed: UInt64, progress: (String) -> Void) throws -> LessonResult {
         let length = size.pick(30, 30, 60), hidden = size.pick(50, 50, 50), samples = size.pick(1000, 2000, 4000)
-        let epochs = size.pick(20, 20, 40), radius = 1.5, learningRate = 0.05
+        let epochs = size.pick(20, 20, 40), radius = 1.5, learningRate = 0.01
         let settings: [(String, ClipRule?)] = [("no clipping", nil), ("norm clipped at 1", .norm(maxNorm: 1))]
         var rows: [[String]] = [], curves: [LessonSeries] = [], findings: [String: Double] = [:]
         for (name, rule) in settings {
