@@ -84,10 +84,8 @@ public final class LayerTap<Scalar: TensorScalar> {
     }
 
     private static func summarize(_ value: Tensor<Scalar>, _ module: Module<Scalar>) -> ActivationSummary {
-        let (sum, squares, finite) = value.finiteStatistics()
-        return ActivationSummary(
-            sum: sum, sumOfSquares: squares, finite: finite,
-            derivative: module.observedActivation.flatMap { value.outputDerivativeStatistics($0) })
+        let (sum, squares, finite, derivative) = value.outputSummary(module.observedActivation)
+        return ActivationSummary(sum: sum, sumOfSquares: squares, finite: finite, derivative: derivative)
     }
 
     /// The paths of the tapped layers, in model order.

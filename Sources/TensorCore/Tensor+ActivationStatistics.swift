@@ -7,13 +7,7 @@ extension Tensor {
     /// y > 0.9975, σ′ below 1 % of its maximum) and tanh (|y| > 0.995), active (y > 0) for ReLU.
     @inlinable
     public func outputDerivativeStatistics(_ activation: Activation) -> (meanDerivative: Double, flaggedFraction: Double)? {
-        let kind: Int32
-        switch activation {
-        case .sigmoid: kind = 0
-        case .tanh: kind = 1
-        case .relu: kind = 2
-        default: return nil
-        }
+        guard let kind = Self.statisticsKind(activation) else { return nil }
         guard count > 0 else { return (0, 0) }
         return withUnsafeBufferPointer { p in
             var flagged = 0
@@ -37,6 +31,37 @@ extension Tensor {
                 derivative = kind == 2 ? Double(flagged) : sum
             }
             return (derivative / Double(p.count), Double(flagged) / Double(p.count))
+        }
+    }
+
+    /// `finiteStatistics()` and, for the outputs of a sigmoid, tanh or ReLU (`activation`),
+    /// `outputDerivativeStatistics(activation)`, from one pass over a Float tensor (two otherwise).
+    @inlinable
+    public func outputSummary(_ activation: Activation?) -> (
+        sum: Double, sumOfSquares: Double, finite: Int, derivative: (meanDerivative: Double, flaggedFraction: Double)?
+    ) {
+        let kind = activation.flatMap(Self.statisticsKind)
+        guard Scalar.self == Float.self, count > 0 else {
+            let (sum, squares, finite) = finiteStatistics()
+            return (sum, squares, finite, activation.flatMap { outputDerivativeStatistics($0) })
+        }
+        var summary = gg_summary()
+        withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: Float.self) { gg_summary_f32($0.baseAddress!, $0.count, kind ?? -1, &summary) }
+        }
+        let n = Double(count)
+        return (summary.sum, summary.sum_squares, summary.finite,
+                kind == nil ? nil : (summary.derivative / n, Double(summary.flagged) / n))
+    }
+
+    /// The C kernels' code for an activation whose output statistics they take, or nil.
+    @usableFromInline
+    static func statisticsKind(_ activation: Activation) -> Int32? {
+        switch activation {
+        case .sigmoid: 0
+        case .tanh: 1
+        case .relu: 2
+        default: nil
         }
     }
 }

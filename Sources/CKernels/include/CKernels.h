@@ -25,7 +25,8 @@ int gg_limit_isa_level(int level);
 /// (0 on other C libraries).
 int gg_keep_freed_memory(int mmap_threshold, int trim_threshold);
 
-/// Sum and sum of squares of the finite elements (in double), and how many are finite.
+/// Sum and sum of squares of the finite elements (double's range, float blocks), and how many
+/// are finite.
 typedef struct {
     double sum;
     double sum_squares;
@@ -35,7 +36,22 @@ typedef struct {
 /// One pass over x[0..<n]: the statistics of its finite elements.
 void gg_stats_f32(const float *x, long n, gg_stats *out);
 
-/// Σ x[i]² in double over every element (NaN or ±inf make it NaN or inf).
+/// An activation's statistics from one pass: gg_stats' three, and for an activation's outputs
+/// gg_activation_stats_f32's two (derivative: Σ σ′; flagged: saturated or active count).
+typedef struct {
+    double sum;
+    double sum_squares;
+    long finite;
+    double derivative;
+    long flagged;
+} gg_summary;
+
+/// One pass over x[0..<n]: the statistics of its finite elements and, with kind 0 (sigmoid),
+/// 1 (tanh) or 2 (ReLU), those of gg_activation_stats_f32; kind −1: derivative and flagged 0.
+void gg_summary_f32(const float *x, long n, int kind, gg_summary *out);
+
+/// Σ x[i]² over every element with double's range (NaN or ±inf make it NaN or inf): blocks
+/// scaled by a power of two and summed in float, within about 1e-6 relative of a double sum.
 double gg_sum_squares_f32(const float *x, long n);
 
 /// Σ (a[i] − b[i])² in double, each difference taken in float.
@@ -127,3 +143,4 @@ void gg_run_in_halves(void (*function)(void *context, int half), void *context);
 /// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
 /// thread (0): processes that share the cores (mpirun) turn it off while they all work.
 void gg_helper_set_enabled(int enabled);
+
