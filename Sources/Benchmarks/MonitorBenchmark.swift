@@ -1,18 +1,22 @@
 import GradGuard
 
 /// W2: an MLP 784 → 20 hidden layers of 256, sigmoid → 10, cross-entropy, SGD (lr 0.1), batch
-/// 128, fixed random data — timed with the gradient monitor off and on (every step), the two
-/// alternating in one run so their ratio is the monitor's overhead.
+/// 128, fixed random data — timed with the gradient monitor off and on (every step). The two
+/// alternate step by step and the overhead is the median of each pair's ratio, so a burst of
+/// load from elsewhere on the machine (which lasts longer than a step) slows both sides of a
+/// pair alike instead of one side of the comparison.
 public enum MonitorBenchmark {
     public struct Result: Sendable {
         /// Median milliseconds per step without and with the monitor.
         public let plainMilliseconds: Double
         public let monitoredMilliseconds: Double
-        /// monitored / plain − 1.
-        public var overhead: Double { monitoredMilliseconds / plainMilliseconds - 1 }
+        /// The median over step pairs of monitored / plain − 1.
+        public let overhead: Double
+        /// The pairs' ratios' interquartile range, as overheads (spread of the measurement).
+        public let overheadQuartiles: (lower: Double, upper: Double)
     }
 
-    public static func run(steps: Int = 10, repeats: Int = 5) throws -> Result {
+    public static func run(steps: Int = 10, repeats: Int = 10) throws -> Result {
         precondition(steps > 0 && repeats > 0, "MonitorBenchmark: steps and repeats must be positive")
         var rng = RandomGenerator(seed: 0)
         let (batch, width, depth) = (128, 256, 20)
@@ -35,12 +39,18 @@ public enum MonitorBenchmark {
         train(plain, 3)
         train(monitored, 3)
         var plainTimes: [Double] = [], monitoredTimes: [Double] = []
-        for _ in 0..<repeats {
-            plainTimes.append(Stopwatch.median(repeats: 1, warmup: 0) { train(plain, steps) })
-            monitoredTimes.append(Stopwatch.median(repeats: 1, warmup: 0) { train(monitored, steps) })
+        for pair in 0..<(steps * repeats) {
+            // Alternate which side goes first, so neither always follows the other.
+            let order = pair % 2 == 0 ? [plain, monitored] : [monitored, plain]
+            for trainer in order {
+                let time = Stopwatch.median(repeats: 1, warmup: 0) { train(trainer, 1) }
+                if trainer === plain { plainTimes.append(time) } else { monitoredTimes.append(time) }
+            }
         }
         if let failure { throw failure }
-        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] * 1000 / Double(steps) }
-        return Result(plainMilliseconds: median(plainTimes), monitoredMilliseconds: median(monitoredTimes))
+        func quantile(_ v: [Double], _ q: Double) -> Double { let s = v.sorted(); return s[Int(q * Double(s.count - 1))] }
+        let ratios = zip(monitoredTimes, plainTimes).map { $0 / $1 - 1 }
+        return Result(plainMilliseconds: quantile(plainTimes, 0.5) * 1000, monitoredMilliseconds: quantile(monitoredTimes, 0.5) * 1000,
+                      overhead: quantile(ratios, 0.5), overheadQuartiles: (quantile(ratios, 0.25), quantile(ratios, 0.75)))
     }
 }

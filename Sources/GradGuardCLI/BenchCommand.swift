@@ -150,8 +150,8 @@ struct BenchCommand: ParsableCommand {
             commandName: "monitor",
             abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
 
-        @Option(help: "Steps per timed run.") var steps = 10
-        @Option(help: "Timed runs of each (alternating; median reported).") var repeats = 5
+        @Option(help: "Steps per run.") var steps = 10
+        @Option(help: "Runs; steps × repeats pairs of steps, monitor off and on alternating.") var repeats = 10
 
         func validate() throws {
             guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
@@ -160,8 +160,9 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             BenchCommand.printMachine()
             let r = try MonitorBenchmark.run(steps: steps, repeats: repeats)
-            print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (%d steps, median of %d runs)",
-                         r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, steps, repeats))
+            print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (quartiles %.1f%% to %.1f%%; median of %d alternating step pairs)",
+                         r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, 100 * r.overheadQuartiles.lower,
+                         100 * r.overheadQuartiles.upper, steps * repeats))
         }
     }
 
