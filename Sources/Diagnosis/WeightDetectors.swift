@@ -1,8 +1,9 @@
 import Foundation
 import Monitor
 
-/// `symmetry`: a Linear layer whose units are still all identical at the last record (every
-/// weight row equal to the first one's, `identicalUnitFraction` ≥ 0.99).
+/// `symmetry`: a Linear layer whose units are still all identical at the last record that
+/// checked them (every weight row equal to the first one's, `identicalUnitFraction` ≥ 0.99; the
+/// monitor checks every `identicalUnitsEvery`-th record).
 ///
 /// Why: units that start equal get equal gradients and stay equal forever; the layer works as a
 /// single unit (source article 002's argument against constant initialisation). Random initialisation
@@ -12,7 +13,7 @@ public struct SymmetryDetector: Detector {
 
     public func detect(_ records: [StepRecord]) -> Finding? {
         for (path, kind, series) in layerSeries(records) {
-            guard let last = series.last?.layer.identicalUnitFraction, last >= 0.99,
+            guard let last = series.last(where: { $0.layer.identicalUnitFraction != nil })?.layer.identicalUnitFraction, last >= 0.99,
                   let first = series.first(where: { ($0.layer.identicalUnitFraction ?? 0) >= 0.99 }) else { continue }
             return Finding(
                 kind: .symmetry, layer: path, firstStep: first.step, evidence: ["identical_unit_fraction": last],

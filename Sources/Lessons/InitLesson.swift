@@ -26,7 +26,7 @@ enum InitLesson {
                     epochs: epochs, seed: seed, recordEvery: 5,
                     optimizer: { try SGD(parameters: $0, learningRate: 0.05, momentum: 0.9) })
                 let key = "\(activation.name), \(name)"
-                let identical = run.identicalUnits.last.map { $0.reduce(0, +) / Double(Swift.max($0.count, 1)) } ?? .nan
+                let identical = run.identicalUnits.last(where: { !$0.contains(where: \.isNaN) }).map { $0.reduce(0, +) / Double(Swift.max($0.count, 1)) } ?? .nan
                 findings["\(key): final training loss"] = run.history.epochLosses.last ?? .nan
                 findings["\(key): test accuracy"] = run.testAccuracy
                 findings["\(key): identical-unit fraction at the end"] = identical

@@ -19,6 +19,10 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     public var histogramSteps: Set<Int> = []
     /// Bins per histogram (default 30).
     public var histogramBins = 30
+    /// Records carry `identicalUnitFraction` on every `identicalUnitsEvery`-th record (the first
+    /// included, default 10) and at histogram steps, and nil on the others: the check reads one
+    /// cache line per unit of every Linear layer, and a layer whose units are identical stays so.
+    public var identicalUnitsEvery = 10
     /// The records so far, in step order.
     public private(set) var records: [StepRecord] = []
 
@@ -78,6 +82,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
             return found.count == weights.count ? found : nil
         }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
+        let checksUnits = bins != nil || records.count % Swift.max(identicalUnitsEvery, 1) == 0
         var byPath: [String: LayerTap<Scalar>.Record] = [:]
         for record in outputs { byPath[record.path] = record }  // the last call of a layer wins
         let layerRecords = layers.compactMap { path, module, weights -> LayerRecord? in
@@ -86,7 +91,8 @@ public final class GradientMonitor<Scalar: TensorScalar> {
             let previous = optimizer != nil && !context.clip.shouldStep
                 ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
             return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: previous,
-                                          measures: weights.isEmpty ? nil : measures(weights), histogramBins: bins)
+                                          measures: weights.isEmpty ? nil : measures(weights), histogramBins: bins,
+                                          checksUnits: checksUnits)
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,

@@ -8,7 +8,8 @@ enum LayerStatistics {
     @_specialize(where Scalar == Float)
     static func record<Scalar: TensorScalar>(
         path: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
-        previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?
+        previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?,
+        checksUnits: Bool = true
     ) -> LayerRecord {
         // The tap's summaries were taken while the data was in cache; without them, one pass each here.
         let summary = output.summary
@@ -50,7 +51,7 @@ enum LayerStatistics {
                 r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
             }
         }
-        if let units = module.unitWeights { r.identicalUnitFraction = identicalRows(units.value) }
+        if checksUnits, let units = module.unitWeights { r.identicalUnitFraction = identicalRows(units.value) }
         r.hiddenGradNorms = module.timeStepGradientNorms
         r.gates = module.gateSummaries
         if let bins = histogramBins {

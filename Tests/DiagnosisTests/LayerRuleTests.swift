@@ -32,6 +32,11 @@ final class LayerRuleTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(SymmetryDetector().detect(stuck)).layer, "0")
         let broken = syntheticRecords(steps: 10, layers: [("0", "Linear(4 → 8)", { step, r in r.identicalUnitFraction = step < 3 ? 1 : 0 })])
         XCTAssertNil(SymmetryDetector().detect(broken), "symmetry that training broke (dropout, say) is gone at the end")
+        // The monitor checks units on a sparser schedule: the last record that has the fraction counts.
+        let sparse = syntheticRecords(steps: 10, layers: [("0", "Linear(4 → 8)", { step, r in r.identicalUnitFraction = step % 4 == 0 ? 1 : nil })])
+        XCTAssertEqual(try XCTUnwrap(SymmetryDetector().detect(sparse)).firstStep, 0)
+        let sparseBroken = syntheticRecords(steps: 10, layers: [("0", "Linear(4 → 8)", { step, r in r.identicalUnitFraction = step % 4 == 0 ? (step < 8 ? 1 : 0) : nil })])
+        XCTAssertNil(SymmetryDetector().detect(sparseBroken))
     }
 
     func testWeightTrends() throws {

@@ -87,6 +87,20 @@ final class GradientMonitorTests: XCTestCase {
         XCTAssertNotNil((object["layers"] as! [[String: Any]])[1]["saturated_fraction"])
     }
 
+    /// The identical-unit check (a cache line per unit row) runs on every
+    /// `identicalUnitsEvery`-th record, the first included, and at histogram steps.
+    func testIdenticalUnitsAreCheckedOnASparserSchedule() throws {
+        let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierUniform(gain: 5.0 / 3), depth: 1, every: 1)
+        monitor.identicalUnitsEvery = 3
+        monitor.histogramSteps = [4]
+        var rng = RandomGenerator(seed: 1)
+        _ = try trainer.train(on: data, epochs: 7, batchSize: 24, using: &rng)
+        let checked = monitor.records.filter { $0.layers[0].identicalUnitFraction != nil }.map(\.step)
+        XCTAssertEqual(checked, [0, 3, 4, 6])
+        XCTAssertEqual(monitor.records[3].layers[0].identicalUnitFraction, 0, "random rows differ")
+        XCTAssertNil(monitor.records[5].layers[1].identicalUnitFraction, "not a Linear layer")
+    }
+
     func testRecurrentLayersReportHiddenGradientsOverTime() throws {
         var rng = RandomGenerator(seed: 2)
         let model = Sequential<Double>(GRU(2, 4, using: &rng), Linear(4, 1, using: &rng))
