@@ -36,39 +36,54 @@ static inline int gg_block_in_range(float squares) { return squares >= 1e-30f &&
 // kind −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or y > 0.9975, σ′ below
 // 1 % of its 0.25 maximum), σ′ = y(1 − y); 1 tanh: |y| > 0.995, σ′ = 1 − y²; 2 ReLU: flagged
 // counts the active outputs y > 0, σ′ = 1 there.
-#define GG_SUMMARY_ELEMENT(T, KIND, v)                                     \
+// One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED (scalars,
+// or one lane of each).
+#define GG_SUMMARY_ELEMENT(T, KIND, v, SUM, SQUARES, FINITE, DERIVATIVE, FLAGGED) \
     {                                                                      \
         int ok = (v - v) == 0; /* false for NaN and ±inf */                \
         T f = ok ? (T)v : (T)0;                                            \
-        sum += f;                                                          \
-        squares += f * f;                                                  \
-        finite += ok;                                                      \
+        SUM += f;                                                          \
+        SQUARES += f * f;                                                  \
+        FINITE += ok;                                                      \
         if (KIND == 0) {                                                   \
-            flagged += (v < 0.0025f) | (v > 0.9975f);                      \
-            derivative += (T)(v * (1.0f - v));                             \
+            FLAGGED += (v < 0.0025f) | (v > 0.9975f);                      \
+            DERIVATIVE += (T)(v * (1.0f - v));                             \
         } else if (KIND == 1) {                                            \
-            flagged += (v > 0.995f) | (v < -0.995f);                       \
-            derivative += (T)(1.0f - v * v);                               \
+            FLAGGED += (v > 0.995f) | (v < -0.995f);                       \
+            DERIVATIVE += (T)(1.0f - v * v);                               \
         } else if (KIND == 2) {                                            \
-            flagged += v > 0.0f;                                           \
+            FLAGGED += v > 0.0f;                                           \
         }                                                                  \
     }
 
-// One block: in float, or again in double when its float squares are out of range.
+// One block: in float over GG_SUMMARY_LANES lanes (each lane sums at most 64 values, so the
+// error stays small where the compiler does not vectorise), or again in double when its float
+// sum of squares is out of range.
+#define GG_SUMMARY_LANES 16
+#define GG_SUMMARY_LANE(KIND, v, j) \
+    GG_SUMMARY_ELEMENT(float, KIND, v, sum[j], squares[j], finite[j], derivative[j], flagged[j])
 #define GG_SUMMARY_BLOCK(KIND)                                             \
     {                                                                      \
         _Pragma("clang fp reassociate(on)")                                \
-        float sum = 0, squares = 0, derivative = 0;                        \
-        int finite = 0, flagged = 0;                                       \
+        float sum[GG_SUMMARY_LANES] = {0}, squares[GG_SUMMARY_LANES] = {0}; \
+        float derivative[GG_SUMMARY_LANES] = {0};                          \
+        int finite[GG_SUMMARY_LANES] = {0}, flagged[GG_SUMMARY_LANES] = {0}; \
+        long whole = c - c % GG_SUMMARY_LANES;                             \
         GG_FLUSH_DENORMALS                                                 \
-        for (long i = 0; i < c; i++) GG_SUMMARY_ELEMENT(float, KIND, x[i]) \
+        for (long i = 0; i < whole; i += GG_SUMMARY_LANES)                 \
+            for (long j = 0; j < GG_SUMMARY_LANES; j++) GG_SUMMARY_LANE(KIND, x[i + j], j) \
+        for (long i = whole; i < c; i++) GG_SUMMARY_LANE(KIND, x[i], 0)    \
         GG_RESTORE_DENORMALS                                               \
-        if (gg_block_in_range(squares)) {                                  \
-            out->sum += sum;                                               \
-            out->sum_squares += squares;                                   \
-            out->derivative += derivative;                                 \
-            out->finite += finite;                                         \
-            out->flagged += flagged;                                       \
+        float block_squares = 0;                                           \
+        for (long j = 0; j < GG_SUMMARY_LANES; j++) block_squares += squares[j]; \
+        if (gg_block_in_range(block_squares)) {                            \
+            out->sum_squares += block_squares;                             \
+            for (long j = 0; j < GG_SUMMARY_LANES; j++) {                  \
+                out->sum += sum[j];                                        \
+                out->derivative += derivative[j];                          \
+                out->finite += finite[j];                                  \
+                out->flagged += flagged[j];                                \
+            }                                                              \
         } else {                                                           \
             gg_summary_block_double(x, c, KIND, out);                      \
         }                                                                  \
@@ -151,11 +166,12 @@ static void gg_summary_block_double(const float *x, long c, int kind, gg_summary
     _Pragma("clang fp reassociate(on)")
     double sum = 0, squares = 0, derivative = 0;
     long finite = 0, flagged = 0;
+#define GG_SUMMARY_DOUBLE(KIND) GG_SUMMARY_ELEMENT(double, KIND, x[i], sum, squares, finite, derivative, flagged)
     switch (kind) {
-    case 0: for (long i = 0; i < c; i++) GG_SUMMARY_ELEMENT(double, 0, x[i]) break;
-    case 1: for (long i = 0; i < c; i++) GG_SUMMARY_ELEMENT(double, 1, x[i]) break;
-    case 2: for (long i = 0; i < c; i++) GG_SUMMARY_ELEMENT(double, 2, x[i]) break;
-    default: for (long i = 0; i < c; i++) GG_SUMMARY_ELEMENT(double, -1, x[i]) break;
+    case 0: for (long i = 0; i < c; i++) GG_SUMMARY_DOUBLE(0) break;
+    case 1: for (long i = 0; i < c; i++) GG_SUMMARY_DOUBLE(1) break;
+    case 2: for (long i = 0; i < c; i++) GG_SUMMARY_DOUBLE(2) break;
+    default: for (long i = 0; i < c; i++) GG_SUMMARY_DOUBLE(-1) break;
     }
     out->sum += sum;
     out->sum_squares += squares;
