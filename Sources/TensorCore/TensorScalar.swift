@@ -16,10 +16,9 @@ where RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
-    /// `Σ x[i]²` over `count` elements with Double's range: finite for any finite input, and
+    /// `Σ x[i]²` over `count` elements, accumulated in Double: finite for any finite input and
     /// not lost to underflow for vanishing ones (OpenBLAS's `dsdot` kernels square in single
-    /// precision and overflow above 1.8e19). Float sums it in blocks scaled by a power of two,
-    /// within about 1e-6 relative of an exact sum.
+    /// precision and overflow above 1.8e19).
     static func sumOfSquares(_ x: UnsafePointer<Self>, count: Int) -> Double
 
     /// One pass over `count` elements: the sum and sum of squares of the finite ones (with

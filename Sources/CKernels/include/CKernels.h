@@ -50,8 +50,7 @@ typedef struct {
 /// 1 (tanh) or 2 (ReLU), those of gg_activation_stats_f32; kind −1: derivative and flagged 0.
 void gg_summary_f32(const float *x, long n, int kind, gg_summary *out);
 
-/// Σ x[i]² over every element with double's range (NaN or ±inf make it NaN or inf): blocks
-/// scaled by a power of two and summed in float, within about 1e-6 relative of a double sum.
+/// Σ x[i]² in double over every element (NaN or ±inf make it NaN or inf).
 double gg_sum_squares_f32(const float *x, long n);
 
 /// Σ (a[i] − b[i])² in double, each difference taken in float.
