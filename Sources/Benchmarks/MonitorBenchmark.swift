@@ -16,8 +16,9 @@ public enum MonitorBenchmark {
         public let overheadQuartiles: (lower: Double, upper: Double)
     }
 
-    public static func run(steps: Int = 10, repeats: Int = 10) throws -> Result {
-        precondition(steps > 0 && repeats > 0, "MonitorBenchmark: steps and repeats must be positive")
+    /// Times `pairs` pairs of steps (default 100), one with the monitor off and one with it on.
+    public static func run(pairs: Int = 100) throws -> Result {
+        precondition(pairs > 0, "MonitorBenchmark: pairs must be positive")
         var rng = RandomGenerator(seed: 0)
         let (batch, width, depth) = (128, 256, 20)
         let data = InMemoryDataset(
@@ -39,7 +40,7 @@ public enum MonitorBenchmark {
         train(plain, 3)
         train(monitored, 3)
         var plainTimes: [Double] = [], monitoredTimes: [Double] = []
-        for pair in 0..<(steps * repeats) {
+        for pair in 0..<pairs {
             // Alternate which side goes first, so neither always follows the other.
             let order = pair % 2 == 0 ? [plain, monitored] : [monitored, plain]
             for trainer in order {

@@ -29,11 +29,10 @@
 
 static inline int gg_block_in_range(float squares) { return squares >= 1e-30f && squares <= 1e30f; }
 
-// kind −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or y > 0.9975, σ′ below
-// 1 % of its 0.25 maximum), σ′ = y(1 − y); 1 tanh: |y| > 0.995, σ′ = 1 − y²; 2 ReLU: flagged
-// counts the active outputs y > 0, σ′ = 1 there.
-// One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED (scalars,
-// or one lane of each).
+// One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED (scalars, or
+// one lane of each). KIND −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or
+// y > 0.9975, σ′ below 1 % of its 0.25 maximum), σ′ = y(1 − y); 1 tanh: |y| > 0.995, σ′ = 1 − y²;
+// 2 ReLU: flagged counts the active outputs y > 0 (σ′ = 1 there, set from the count at the end).
 #define GG_SUMMARY_ELEMENT(T, KIND, v, SUM, SQUARES, FINITE, DERIVATIVE, FLAGGED) \
     {                                                                      \
         int ok = (v - v) == 0; /* false for NaN and ±inf */                \

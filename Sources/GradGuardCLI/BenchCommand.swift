@@ -150,19 +150,18 @@ struct BenchCommand: ParsableCommand {
             commandName: "monitor",
             abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
 
-        @Option(help: "Steps per run.") var steps = 10
-        @Option(help: "Runs; steps × repeats pairs of steps, monitor off and on alternating.") var repeats = 10
+        @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating.") var pairs = 100
 
         func validate() throws {
-            guard steps >= 1, repeats >= 1 else { throw ValidationError("--steps and --repeats must be positive") }
+            guard pairs >= 1 else { throw ValidationError("--pairs must be positive") }
         }
 
         func run() throws {
             BenchCommand.printMachine()
-            let r = try MonitorBenchmark.run(steps: steps, repeats: repeats)
+            let r = try MonitorBenchmark.run(pairs: pairs)
             print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (quartiles %.1f%% to %.1f%%; median of %d alternating step pairs)",
                          r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, 100 * r.overheadQuartiles.lower,
-                         100 * r.overheadQuartiles.upper, steps * repeats))
+                         100 * r.overheadQuartiles.upper, pairs))
         }
     }
 

@@ -5,7 +5,7 @@ final class MonitorBenchmarkTests: XCTestCase {
     /// W2 runs with the monitor off and on and reports both times (the goals are read from
     /// `gradguard bench monitor`, not checked here).
     func testW2RunsAndReportsBothTimes() throws {
-        let r = try MonitorBenchmark.run(steps: 1, repeats: 1)
+        let r = try MonitorBenchmark.run(pairs: 2)
         XCTAssertTrue(r.plainMilliseconds > 0 && r.monitoredMilliseconds > 0)
         XCTAssertTrue(r.overhead.isFinite)
     }

@@ -142,4 +142,3 @@ void gg_run_in_halves(void (*function)(void *context, int half), void *context);
 /// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
 /// thread (0): processes that share the cores (mpirun) turn it off while they all work.
 void gg_helper_set_enabled(int enabled);
-
