@@ -19,7 +19,8 @@ public final class LayerTap<Scalar: TensorScalar> {
         public let path: String
         /// The layer's output.
         public let activation: Tensor<Scalar>
-        /// ∂L/∂output, or nil if the loss did not depend on it (or `backward` was not run).
+        /// ∂L/∂output, or nil if the loss did not depend on it, `backward` was not run or
+        /// `keepsGradients` is off.
         public let gradient: Tensor<Scalar>?
         /// The output's summary, taken in the forward hook; nil with `summarizes` off.
         public let summary: ActivationSummary?
@@ -41,6 +42,11 @@ public final class LayerTap<Scalar: TensorScalar> {
     /// Take the statistics in the hooks for the forward and backward passes from now on
     /// (default true); the monitor turns it off for steps it does not record.
     public var summarizes = true
+    /// Keep each output's ∂L/∂output for `Record.gradient` (default true). Off, backward frees
+    /// each of these gradients once used, as it does without the tap, so their buffers are
+    /// reused while still in cache; `Record.gradientSquares` is still taken while `summarizes`
+    /// is on, and `Record.gradient` is nil.
+    public var keepsGradients = true
 
     /// One tapped output of the current step, filled in by the hooks.
     private final class Observation {
@@ -67,7 +73,7 @@ public final class LayerTap<Scalar: TensorScalar> {
         self.model = model
         for (path, module) in model.namedModules() where include(path, module) {
             let id = module.addForwardHook { [unowned self] module, _, output in
-                output.retainsGrad = true
+                output.retainsGrad = keepsGradients
                 let observation = Observation(
                     path: path, output: output, summary: summarizes ? Self.summarize(output.value, module) : nil)
                 if summarizes {
@@ -96,7 +102,7 @@ public final class LayerTap<Scalar: TensorScalar> {
         defer { pending.removeAll(keepingCapacity: true) }
         return pending.map {
             Record(path: $0.path, activation: $0.output.value, gradient: $0.output.grad, summary: $0.summary,
-                   gradientSquares: $0.output.grad == nil ? nil : $0.gradientSquares)
+                   gradientSquares: $0.gradientSquares)
         }
     }
 

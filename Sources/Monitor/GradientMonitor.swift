@@ -47,31 +47,35 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         takeSnapshot()
     }
 
-    /// The trainer the monitor is attached to, and its callback there.
-    private var attachment: (trainer: Trainer<Scalar>, token: CallbackToken)?
+    /// The trainer the monitor is attached to, and its callbacks there (step start, step end).
+    private var attachment: (trainer: Trainer<Scalar>, tokens: [CallbackToken])?
 
     /// Adds the monitor to `trainer`'s step callbacks (`detach` takes it off again). Attached,
-    /// it reads ‖W‖, ‖∇W‖ and ‖ΔW‖ from the optimizer's measured steps (`Optimizer.measuresSteps`,
-    /// on for the steps it records) instead of keeping a copy of the weights.
+    /// it learns each step's number before the step runs, and only for the steps it records does
+    /// it take statistics in the passes and have the optimizer measure ‖W‖, ‖∇W‖ and ‖ΔW‖ as it
+    /// updates (`Optimizer.measuresSteps`), keeping no copy of the weights and no ∂L/∂a tensor.
     public func attach(to trainer: Trainer<Scalar>) {
         precondition(attachment == nil, "GradientMonitor: already attached to a trainer; detach first")
         if tap == nil { tap = LayerTap(model) }
+        tap?.keepsGradients = false
         let optimizer = trainer.optimizer
         parameterIndex = Dictionary(optimizer.parameters.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
         snapshot = [:]
-        attachment = (trainer, trainer.onStep { [unowned self] context in self.observe(context) })
-        optimizer.measuresSteps = true  // the first step's number is not known yet (a resumed run)
+        let start = trainer.onStepStart { [unowned self] step in
+            tap?.summarizes = isDue(step)
+            optimizer.measuresSteps = isDue(step)
+        }
+        attachment = (trainer, [start, trainer.onStep { [unowned self] context in self.observe(context) }])
     }
 
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.
+    /// Not attached, it expects the next call to be for the next step, and prepares for it.
     public func observe(_ context: StepContext<Scalar>) {
         let outputs = tap?.collect() ?? []
         defer {
-            tap?.summarizes = isDue(context.step + 1)
-            if let optimizer = attachment?.trainer.optimizer {
-                optimizer.measuresSteps = isDue(context.step + 1)
-            } else if isDue(context.step + 1) {
-                takeSnapshot()
+            if attachment == nil {
+                tap?.summarizes = isDue(context.step + 1)
+                if isDue(context.step + 1) { takeSnapshot() }
             }
         }
         guard isDue(context.step) else { return }
@@ -117,8 +121,8 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     public func detach() {
         tap?.detach()
         tap = nil
-        if let (trainer, token) = attachment {
-            trainer.removeCallback(token)
+        if let (trainer, tokens) = attachment {
+            for token in tokens { trainer.removeCallback(token) }
             trainer.optimizer.measuresSteps = false
         }
         attachment = nil

@@ -60,6 +60,7 @@ public final class Trainer<Scalar: TensorScalar> {
     public let l2: Double
     public var schedule: (any LearningRateSchedule)?
     private var stepCallbacks: [(token: CallbackToken, call: (StepContext<Scalar>) -> Void)] = []
+    private var stepStartCallbacks: [(token: CallbackToken, call: (_ step: Int) -> Void)] = []
     private var epochCallbacks: [(token: CallbackToken, call: (_ epoch: Int, _ history: History) -> Void)] = []
     private var nextToken = 0
     private let named: [(name: String, variable: Variable<Scalar>)]
@@ -72,6 +73,15 @@ public final class Trainer<Scalar: TensorScalar> {
         return CallbackToken(id: nextToken)
     }
 
+    /// Calls `callback` with the 0-based step number before every step's forward pass, in order
+    /// of registration: the monitor switches its in-pass measurements on for the steps it records.
+    @discardableResult
+    public func onStepStart(_ callback: @escaping (_ step: Int) -> Void) -> CallbackToken {
+        nextToken += 1
+        stepStartCallbacks.append((CallbackToken(id: nextToken), callback))
+        return CallbackToken(id: nextToken)
+    }
+
     /// Calls `callback` at the end of every epoch with its 0-based index and the history so far
     /// (whose last epoch loss and accuracy are that epoch's), before the schedule steps.
     @discardableResult
@@ -81,14 +91,16 @@ public final class Trainer<Scalar: TensorScalar> {
         return CallbackToken(id: nextToken)
     }
 
-    /// Takes off the callback `token` names (a step or an epoch callback); nothing for an unknown token.
+    /// Takes off the callback `token` names (a step, step-start or epoch callback); nothing for an
+    /// unknown token.
     public func removeCallback(_ token: CallbackToken) {
         stepCallbacks.removeAll { $0.token == token }
+        stepStartCallbacks.removeAll { $0.token == token }
         epochCallbacks.removeAll { $0.token == token }
     }
 
-    /// The number of step and epoch callbacks attached.
-    public var callbackCount: Int { stepCallbacks.count + epochCallbacks.count }
+    /// The number of step, step-start and epoch callbacks attached.
+    public var callbackCount: Int { stepCallbacks.count + stepStartCallbacks.count + epochCallbacks.count }
 
     /// - Parameter clipper: default measures the norm and propagates NaN, as PyTorch without clipping.
     public init(
@@ -162,6 +174,7 @@ public final class Trainer<Scalar: TensorScalar> {
             for globalBatch in batches.dropFirst(position.batchInEpoch) where position.step < totalSteps {
                 let step = position.step
                 let batch = parallelism.map { globalBatch.rows($0.rows(of: globalBatch.count)) } ?? globalBatch
+                for callback in stepStartCallbacks { callback.call(step) }
                 optimizer.zeroGrad()
                 let output = model(Variable(batch.inputs))
                 let dataLoss = loss(output, batch.targets)

@@ -59,6 +59,27 @@ final class LayerTapTests: XCTestCase {
         }
     }
 
+    /// Without kept gradients the records carry no ∂L/∂a tensor, yet its sum of squares, taken
+    /// in the gradient hook, is the same.
+    func testGradientSquaresWithoutKeptGradients() {
+        var rng = RandomGenerator(seed: 9)
+        let model = Sequential<Double>(Linear(4, 5, using: &rng), ActivationLayer(.sigmoid), Linear(5, 2, using: &rng))
+        let tap = LayerTap(model)
+        let x = Variable(Tensor<Double>.normal(shape: [3, 4], using: &rng))
+        model(x).sum().backward()
+        let kept = tap.collect()
+        tap.keepsGradients = false
+        model(x).sum().backward()
+        let freed = tap.collect()
+        XCTAssertEqual(freed.count, 3)
+        for (a, b) in zip(kept, freed) {
+            XCTAssertNil(b.gradient, b.path)
+            let norm = try! XCTUnwrap(a.gradient).l2Norm()
+            XCTAssertGreaterThan(norm, 0)
+            XCTAssertEqual(try! XCTUnwrap(b.gradientSquares), norm * norm, accuracy: 1e-12 * norm * norm, b.path)
+        }
+    }
+
     func testDetachRemovesHooksAndFreesTheGraph() {
         var rng = RandomGenerator(seed: 7)
         let model = Sequential<Double>(Linear(2, 2, using: &rng), ActivationLayer(.tanh))

@@ -30,7 +30,7 @@ final class GradientMonitorTests: XCTestCase {
 
     func testDetachLeavesTheTrainerAsItWas() throws {
         let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierNormal(), depth: 1)
-        XCTAssertEqual(trainer.callbackCount, 1)
+        XCTAssertEqual(trainer.callbackCount, 2, "a step-start and a step callback")
         monitor.detach()
         XCTAssertEqual(trainer.callbackCount, 0)
         var rng = RandomGenerator(seed: 1)
@@ -85,6 +85,22 @@ final class GradientMonitorTests: XCTestCase {
         XCTAssertNotNil(layer0["output_grad_norm"])
         XCTAssertEqual(layer0["update_norm"] as! Double, 0.1 * (layer0["grad_norm"] as! Double), accuracy: 1e-12)
         XCTAssertNotNil((object["layers"] as! [[String: Any]])[1]["saturated_fraction"])
+    }
+
+    /// Each call of `train` numbers its steps from 0 again; the monitor learns each step's
+    /// number before it runs, so every recorded step is measured in the passes (output summaries,
+    /// Σ(∂L/∂a)², the optimizer's step measure), with the same numbers as the copied path.
+    func testRepeatedTrainCallsRecordMeasuredSteps() throws {
+        let (trainer, monitor, data) = try makeRun(activation: .tanh, init: .xavierUniform(gain: 5.0 / 3), depth: 1, every: 3)
+        var gradAtStep0: Tensor<Double>?
+        trainer.onStep { if $0.step == 0 { gradAtStep0 = trainer.model.parameters[0].grad } }
+        var rng = RandomGenerator(seed: 1)
+        for _ in 0..<2 { _ = try trainer.train(on: data, epochs: 4, batchSize: 24, using: &rng) }
+        XCTAssertEqual(monitor.records.map(\.step), [0, 3, 0, 3])
+        let last = monitor.records[2].layers[0]
+        XCTAssertEqual(last.gradNorm!, gradAtStep0!.l2Norm(), accuracy: 1e-12)
+        XCTAssertEqual(last.updateNorm!, 0.1 * gradAtStep0!.l2Norm(), accuracy: 1e-12)
+        XCTAssertNotNil(last.outputGradNorm)
     }
 
     /// The identical-unit check (a cache line per unit row) runs on every
