@@ -29,8 +29,8 @@
 
 static inline int gg_block_in_range(float squares) { return squares >= 1e-30f && squares <= 1e30f; }
 
-// One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED (scalars, or
-// one lane of each). KIND −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or
+// One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED, for a block
+// summed in double. KIND −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or
 // y > 0.9975, σ′ below 1 % of its 0.25 maximum), σ′ = y(1 − y); 1 tanh: |y| > 0.995, σ′ = 1 − y²;
 // 2 ReLU: flagged counts the active outputs y > 0 (σ′ = 1 there, set from the count at the end).
 #define GG_SUMMARY_ELEMENT(T, KIND, v, SUM, SQUARES, FINITE, DERIVATIVE, FLAGGED) \
@@ -51,34 +51,79 @@ static inline int gg_block_in_range(float squares) { return squares >= 1e-30f &&
         }                                                                  \
     }
 
-// One block: in float over GG_SUMMARY_LANES lanes (each lane sums at most 64 values, so the
-// error stays small where the compiler does not vectorise), or again in double when its float
-// sum of squares is out of range.
-#define GG_SUMMARY_LANES 16
-#define GG_SUMMARY_LANE(KIND, v, j) \
-    GG_SUMMARY_ELEMENT(float, KIND, v, sum[j], squares[j], finite[j], derivative[j], flagged[j])
+// Explicit vectors of 16 float lanes: the compiler is not left to choose which loop to
+// vectorise. Two of each per sum, so that the additions do not wait on each other; a lane sums
+// at most 32 values of a block.
+typedef float gg_lanes __attribute__((ext_vector_type(16)));
+#define GG_LANES 16
+
+// Macros rather than functions: a 16-float vector may not cross a call in the AVX2 and
+// baseline variants.
+#define GG_LOAD(V, P) __builtin_memcpy(&(V), (P), sizeof(V))
+#define GG_LANE_TOTAL(V)                                                   \
+    ({                                                                     \
+        gg_lanes gg_v_ = (V);                                              \
+        float gg_t_ = 0;                                                   \
+        for (int gg_j_ = 0; gg_j_ < GG_LANES; gg_j_++) gg_t_ += gg_v_[gg_j_]; \
+        gg_t_;                                                             \
+    })
+
+// The float part of one block for KIND: sums of y, y², σ′ and the flagged count, with no finite
+// test: a NaN or ±∞ makes the sum of squares NaN or ∞, and the block is then summed again in
+// double, which counts them. Saturation is tested on σ′ itself, which is the same test for any
+// y: y(1 − y) < 0.0025·0.9975 exactly when y < 0.0025 or y > 0.9975, and 1 − y² < 1 − 0.995²
+// exactly when |y| > 0.995 (up to float rounding at the boundary). Measured on 32 K floats in
+// L2: 2.7 µs (statistics only) and 3.7–4.8 µs (sigmoid), against 4.2 and 6.5 µs for lanes in
+// arrays with a finite test per element.
+#define GG_SIGMOID_FLAG 0.00249375f
+#define GG_TANH_FLAG 0.009975f
+#define GG_SUMMARY_FAST(KIND, V, S, Q, D, F, ONE, ZERO)                    \
+    {                                                                      \
+        S += V;                                                            \
+        Q += V * V;                                                        \
+        if (KIND == 0) {                                                   \
+            __typeof__(V) gg_d_ = V - V * V;                               \
+            D += gg_d_;                                                    \
+            F += gg_d_ < GG_SIGMOID_FLAG ? ONE : ZERO;                     \
+        } else if (KIND == 1) {                                            \
+            __typeof__(V) gg_d_ = 1.0f - V * V;                            \
+            D += gg_d_;                                                    \
+            F += gg_d_ < GG_TANH_FLAG ? ONE : ZERO;                        \
+        } else if (KIND == 2) {                                            \
+            F += V > 0.0f ? ONE : ZERO;                                    \
+        }                                                                  \
+    }
+
+// One block: in float lanes, or again in double when its float sum of squares is out of range
+// (or NaN).
 #define GG_SUMMARY_BLOCK(KIND)                                             \
     {                                                                      \
-        _Pragma("clang fp reassociate(on)")                                \
-        float sum[GG_SUMMARY_LANES] = {0}, squares[GG_SUMMARY_LANES] = {0}; \
-        float derivative[GG_SUMMARY_LANES] = {0};                          \
-        int finite[GG_SUMMARY_LANES] = {0}, flagged[GG_SUMMARY_LANES] = {0}; \
-        long whole = c - c % GG_SUMMARY_LANES;                             \
+        _Pragma("clang fp contract(fast)")                                 \
+        /* Flags are counted in float lanes: exact, as a lane counts at most 32. */ \
+        const gg_lanes one = 1, zero = 0;                                  \
+        gg_lanes s0 = 0, s1 = 0, q0 = 0, q1 = 0, d0 = 0, d1 = 0, f0 = 0, f1 = 0; \
+        float ts = 0, tq = 0, td = 0, tf = 0;                              \
+        long whole = c - c % (2 * GG_LANES);                               \
         GG_FLUSH_DENORMALS                                                 \
-        for (long i = 0; i < whole; i += GG_SUMMARY_LANES)                 \
-            for (long j = 0; j < GG_SUMMARY_LANES; j++) GG_SUMMARY_LANE(KIND, x[i + j], j) \
-        for (long i = whole; i < c; i++) GG_SUMMARY_LANE(KIND, x[i], 0)    \
+        for (long i = 0; i < whole; i += 2 * GG_LANES) {                   \
+            gg_lanes a, b;                                                 \
+            GG_LOAD(a, x + i);                                             \
+            GG_LOAD(b, x + i + GG_LANES);                                  \
+            GG_SUMMARY_FAST(KIND, a, s0, q0, d0, f0, one, zero)            \
+            GG_SUMMARY_FAST(KIND, b, s1, q1, d1, f1, one, zero)            \
+        }                                                                  \
+        for (long i = whole; i < c; i++) {                                 \
+            float v = x[i];                                                \
+            GG_SUMMARY_FAST(KIND, v, ts, tq, td, tf, 1.0f, 0.0f)           \
+        }                                                                  \
         GG_RESTORE_DENORMALS                                               \
-        float block_squares = 0;                                           \
-        for (long j = 0; j < GG_SUMMARY_LANES; j++) block_squares += squares[j]; \
+        float block_squares = GG_LANE_TOTAL(q0 + q1) + tq;                 \
         if (gg_block_in_range(block_squares)) {                            \
             out->sum_squares += block_squares;                             \
-            for (long j = 0; j < GG_SUMMARY_LANES; j++) {                  \
-                out->sum += sum[j];                                        \
-                out->derivative += derivative[j];                          \
-                out->finite += finite[j];                                  \
-                out->flagged += flagged[j];                                \
-            }                                                              \
+            out->sum += GG_LANE_TOTAL(s0 + s1) + ts;                       \
+            out->derivative += GG_LANE_TOTAL(d0 + d1) + td;                \
+            out->finite += c;                                              \
+            out->flagged += (long)(GG_LANE_TOTAL(f0 + f1) + tf);           \
         } else {                                                           \
             gg_summary_block_double(x, c, KIND, out);                      \
         }                                                                  \
@@ -96,9 +141,10 @@ static inline int gg_block_in_range(float squares) { return squares >= 1e-30f &&
         }                                                                  \
     }
 
-// Σ x² in double: as fast as a float sum here (the pass is bound by memory, and a double
-// square of any float is a normal number, so no denormal slows it), exact to double's rounding
-// and never overflowing or underflowing for float input.
+// Σ x² in double: as fast as float blocks here (measured: 2.2–2.4 µs against 2.0 for 32 K
+// floats from L2; the pass is bound by memory, and a double square of any float is a normal
+// number, so no denormal slows it), exact to double's rounding and never overflowing or
+// underflowing for float input.
 #define GG_SQUARES_BODY                                                    \
     _Pragma("clang fp reassociate(on)")                                    \
     double squares = 0;                                                    \
