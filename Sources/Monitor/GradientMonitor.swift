@@ -29,7 +29,10 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     private let model: Module<Scalar>
     /// The hooks on the layers' outputs; nil while detached.
     private var tap: LayerTap<Scalar>?
-    private let layers: [(path: String, module: Module<Scalar>, weights: [Variable<Scalar>])]
+    /// The observed layers, with their `summary` (a formatted string, so taken once).
+    private let layers: [(path: String, kind: String, module: Module<Scalar>, weights: [Variable<Scalar>])]
+    /// Each observed layer's index in `layers`, by path.
+    private let layerIndex: [String: Int]
     /// The weights before the next recorded step, kept only while no trainer is attached.
     private var snapshot: [ObjectIdentifier: Tensor<Scalar>] = [:]
     /// Each optimizer parameter's index, by identity, while attached.
@@ -42,8 +45,9 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         self.model = model
         tap = LayerTap(model)
         layers = model.namedModules().filter { $0.module.children.isEmpty }.map { path, module in
-            (path, module, module.weightParameters)
+            (path, module.summary, module, module.weightParameters)
         }
+        layerIndex = Dictionary(layers.enumerated().map { ($1.path, $0) }) { first, _ in first }
         takeSnapshot()
     }
 
@@ -87,14 +91,15 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         let checksUnits = bins != nil || records.count % Swift.max(identicalUnitsEvery, 1) == 0
-        var byPath: [String: LayerTap<Scalar>.Record] = [:]
-        for record in outputs { byPath[record.path] = record }  // the last call of a layer wins
-        let layerRecords = layers.compactMap { path, module, weights -> LayerRecord? in
-            guard let output = byPath[path] else { return nil }
+        var byLayer = [LayerTap<Scalar>.Record?](repeating: nil, count: layers.count)
+        for record in outputs { if let i = layerIndex[record.path] { byLayer[i] = record } }  // the last call of a layer wins
+        let layerRecords = zip(layers, byLayer).compactMap { layer, output -> LayerRecord? in
+            guard let output else { return nil }
+            let (path, kind, module, weights) = layer
             // A skipped step (non-finite gradient) left the weights as they were.
             let previous = optimizer != nil && !context.clip.shouldStep
                 ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
-            return LayerStatistics.record(path: path, module: module, output: output, weights: weights, previous: previous,
+            return LayerStatistics.record(path: path, kind: kind, module: module, output: output, weights: weights, previous: previous,
                                           measures: weights.isEmpty ? nil : measures(weights), histogramBins: bins,
                                           checksUnits: checksUnits)
         }
