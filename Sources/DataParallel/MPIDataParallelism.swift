@@ -54,9 +54,12 @@ public final class MPIDataParallelism: DataParallelism {
         floats.withUnsafeBufferPointer { b in
             var offset = 0
             for p in parameters {
-                let shape = p.grad!.shape, count = p.grad!.count
-                p.grad = Tensor(shape: shape) { out in out.baseAddress!.update(from: b.baseAddress! + offset, count: count) }
-                offset += count
+                // Back into the gradient's own buffer: a new tensor per step would be fresh memory,
+                // and the kernel's page faults and zeroing would cost as much as the copy.
+                p.grad!.withUnsafeMutableBufferPointer { out in
+                    out.baseAddress!.update(from: b.baseAddress! + offset, count: out.count)
+                    offset += out.count
+                }
             }
         }
         return (Double(floats[total]), correct.map { _ in Int(floats[total + 1].rounded()) })
@@ -77,9 +80,10 @@ public final class MPIDataParallelism: DataParallelism {
         do { try world.allReduce(&doubles) } catch { failure = error }
         offset = 0
         for p in parameters {
-            let shape = p.grad!.shape, count = p.grad!.count
-            p.grad = Tensor(shape: shape, scalars: doubles[offset..<(offset + count)].map { Scalar($0) })
-            offset += count
+            p.grad!.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count { out[i] = Scalar(doubles[offset + i]) }
+                offset += out.count
+            }
         }
         return (doubles[total], correct.map { _ in Int(doubles[total + 1].rounded()) })
     }
