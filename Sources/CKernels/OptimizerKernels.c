@@ -19,7 +19,24 @@
         updates += gg_d_ * gg_d_;                                                       \
     }
 
+#define GG_MEASURE_GRADIENT(newp, grad, delta)                                          \
+    {                                                                                   \
+        _Pragma("clang fp reassociate(on)")                                             \
+        double gg_g_ = (double)(grad);                                                  \
+        grads += gg_g_ * gg_g_;                                                         \
+    }
+
 #define GG_NO_MEASURE(newp, grad, delta)
+
+// LOOP(MEASURE) with the measure `out` asks for: none, Σ g² alone, or all three sums.
+#define GG_UPDATE(LOOP)                                                                 \
+    if (!out) {                                                                         \
+        LOOP(GG_NO_MEASURE)                                                             \
+    } else if (out->gradient_only) {                                                    \
+        LOOP(GG_MEASURE_GRADIENT)                                                       \
+    } else {                                                                            \
+        LOOP(GG_MEASURE)                                                                \
+    }
 
 #define GG_STORE_MEASURE                                                                \
     if (out) {                                                                          \
@@ -52,7 +69,7 @@
 
 #define GG_SGD_BODY                                                                     \
     double weights = 0, grads = 0, updates = 0;                                         \
-    if (out) { GG_SGD_LOOP(GG_MEASURE) } else { GG_SGD_LOOP(GG_NO_MEASURE) }            \
+    GG_UPDATE(GG_SGD_LOOP)                                                              \
     GG_STORE_MEASURE
 
 #define GG_SGD_ARGS float *restrict p, const float *restrict g, float *restrict b, long n, float lr, float wd, \
@@ -99,7 +116,7 @@ static void sgd_range(float *p, const float *g, float *b, long n, float lr, floa
 
 #define GG_ADAM_BODY                                                                    \
     double weights = 0, grads = 0, updates = 0;                                         \
-    if (out) { GG_ADAM_LOOP(GG_MEASURE) } else { GG_ADAM_LOOP(GG_NO_MEASURE) }          \
+    GG_UPDATE(GG_ADAM_LOOP)                                                             \
     GG_STORE_MEASURE
 
 #define GG_ADAM_ARGS float *restrict p, const float *restrict g, float *restrict m, float *restrict v, float *restrict vmax, \
@@ -145,7 +162,11 @@ typedef struct {
 static void gg_update_half(void *context, int half) {
     gg_update_task *t = context;
     long begin = half ? t->n / 2 : 0, count = half ? t->n - t->n / 2 : t->n / 2;
-    gg_step_measure *out = t->out ? &t->halves[half] : 0;
+    gg_step_measure *out = 0;
+    if (t->out) {
+        out = &t->halves[half];
+        out->gradient_only = t->out->gradient_only;
+    }
     if (t->adam)
         adam_range(t->p + begin, t->g + begin, t->m + begin, t->v + begin, t->vmax ? t->vmax + begin : 0, count, t->decay,
                    t->coupled, t->one_minus_b1, t->b2, t->one_minus_b2, t->step_size, t->correction2, t->eps, out);

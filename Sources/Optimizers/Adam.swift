@@ -59,7 +59,7 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     @_specialize(where Scalar == Double)
     public override final func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         if Scalar.self == Float.self {
-            _ = kernelUpdate(index, value: &value, gradient: gradient, measuring: false)
+            _ = kernelUpdate(index, value: &value, gradient: gradient, measure: nil)
             return
         }
         let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Scalar.self)
@@ -91,16 +91,24 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
     /// with the step measured in the same pass.
     public override final func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
         guard Scalar.self == Float.self else { return nil }
-        return kernelUpdate(index, value: &value, gradient: gradient, measuring: true)
+        return kernelUpdate(index, value: &value, gradient: gradient, measure: gg_step_measure())
+    }
+
+    /// Float: the rule in C with Σ g² summed in the same pass.
+    public override final func gradientSquaresUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> Double? {
+        guard Scalar.self == Float.self else { return nil }
+        var request = gg_step_measure()
+        request.gradient_only = 1
+        return kernelUpdate(index, value: &value, gradient: gradient, measure: request)?.gradientSquares
     }
 
     /// The Float rule through CKernels' `gg_adam_f32` (a large parameter is updated by two
-    /// threads), measuring the step or not.
-    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measuring: Bool) -> StepMeasure? {
+    /// threads), measuring the step as `request` asks, or not (nil).
+    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measure request: gg_step_measure?) -> StepMeasure? {
         let (stepSize, correction2, b1, b2, eps, coupled, decay) = coefficients(index, as: Float.self)
-        var out = gg_step_measure()
+        var out = request ?? gg_step_measure()
         withUnsafeMutablePointer(to: &out) { measure in
-            let out = measuring ? measure : nil
+            let out = request == nil ? nil : measure
             value.updating(with: gradient) { p, g in
                 firstMoments.with(index) { m in
                     secondMoments.with(index) { v in
@@ -113,7 +121,7 @@ public class Adam<Scalar: TensorScalar>: Optimizer<Scalar> {
                 }
             }
         }
-        return measuring ? StepMeasure(out) : nil
+        return request == nil ? nil : StepMeasure(out)
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

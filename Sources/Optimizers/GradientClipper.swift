@@ -128,6 +128,20 @@ public final class GradientClipper {
         return c.isNaN ? c : Swift.min(1, c)
     }
 
+    /// Whether `clip` must see the gradients before the optimizer step: a rule changes them, and
+    /// the `error` and `skip` policies decide whether the step happens. Without either, the norm
+    /// is only recorded, and `record(totalNorm:)` may take it after the step.
+    public var needsNormBeforeStep: Bool { rule != nil || nonFinite != .propagate }
+
+    /// Counts a step that `clip` did not see (only when `needsNormBeforeStep` is false) with the
+    /// gradients' total L2 norm, as `clip` would have: the step is taken, nothing is scaled.
+    public func record(totalNorm: Double) -> ClipOutcome {
+        precondition(!needsNormBeforeStep, "GradientClipper.record: a rule or a non-propagate policy needs clip() before the step")
+        statistics.steps += 1
+        if totalNorm.isFinite { statistics.largestNorm = Swift.max(statistics.largestNorm, totalNorm) }
+        return ClipOutcome(totalNorm: totalNorm, shouldStep: true, scale: nil)
+    }
+
     /// Clips the gradients of `parameters` (named for error messages) in place.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -51,19 +51,41 @@ open class Optimizer<Scalar: TensorScalar> {
     /// The weights before the step, for rules measured after the fact (reused between steps).
     private var before: [Tensor<Scalar>?]
 
+    /// When true, `step()` also sums Σ g² over the gradients it uses (`gradientSquares`), in the
+    /// update loops where the rule has a kernel (SGD, Adam, AdamW on Float), else in a pass of its
+    /// own. The trainer turns it on when nothing needs the gradients' norm before the step (no
+    /// clipping rule, the `propagate` policy), so the norm costs no pass over memory. Default false.
+    public var sumsGradientSquares = false
+    /// Σ g² (double) over the gradients the last `step()` used, when it measured the step or
+    /// summed them (`measuresSteps`, `sumsGradientSquares`); nil otherwise. NaN or ∞ when a
+    /// gradient held one.
+    public private(set) var gradientSquares: Double?
+
     /// One update of every parameter that has a gradient.
     public final func step() {
         stepCount += 1
+        var squares = 0.0
+        defer { gradientSquares = measuresSteps || sumsGradientSquares ? squares : nil }
         for (index, parameter) in parameters.enumerated() {
             measures[index] = nil
             guard let gradient = parameter.grad else { continue }
             parameterSteps[index] += 1
             guard measuresSteps else {
+                if sumsGradientSquares {
+                    if let s = gradientSquaresUpdate(index, value: &parameter.value, gradient: gradient) {
+                        squares += s
+                        continue
+                    }
+                    squares += gradient.withUnsafeBufferPointer { g in
+                        g.isEmpty ? 0 : Scalar.sumOfSquares(g.baseAddress!, count: g.count)
+                    }
+                }
                 update(index, value: &parameter.value, gradient: gradient)
                 continue
             }
             if let measure = measuredUpdate(index, value: &parameter.value, gradient: gradient) {
                 measures[index] = measure
+                squares += measure.gradientSquares
                 continue
             }
             // Measured after the fact: copy the weights into a kept buffer, update, compare.
@@ -73,12 +95,17 @@ open class Optimizer<Scalar: TensorScalar> {
             }
             update(index, value: &parameter.value, gradient: gradient)
             measures[index] = Self.measure(after: parameter.value, gradient: gradient, before: before[index]!)
+            squares += measures[index]!.gradientSquares
         }
     }
 
     /// The rule with its step measured in the same pass, or nil (then `step()` measures it
     /// from a copy). Rules with a measuring kernel override it.
     open func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? { nil }
+
+    /// The rule with Σ g² summed in the same pass, returned, or nil without updating (then
+    /// `step()` sums it in a pass of its own and calls `update`). Rules with a kernel override it.
+    open func gradientSquaresUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> Double? { nil }
 
     /// The step's measure from the weights before and after it.
     static func measure(after: Tensor<Scalar>, gradient: Tensor<Scalar>, before: Tensor<Scalar>) -> StepMeasure {

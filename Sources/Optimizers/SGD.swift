@@ -39,7 +39,7 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
     @_specialize(where Scalar == Double)
     public override func update(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) {
         if Scalar.self == Float.self {
-            _ = kernelUpdate(index, value: &value, gradient: gradient, measuring: false)
+            _ = kernelUpdate(index, value: &value, gradient: gradient, measure: nil)
             return
         }
         let lr = Scalar(learningRate), wd = Scalar(weightDecay), mu = Scalar(momentum)
@@ -64,17 +64,25 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
     /// with the step measured in the same pass.
     public override func measuredUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> StepMeasure? {
         guard Scalar.self == Float.self else { return nil }
-        return kernelUpdate(index, value: &value, gradient: gradient, measuring: true)
+        return kernelUpdate(index, value: &value, gradient: gradient, measure: gg_step_measure())
+    }
+
+    /// Float: the rule in C with Σ g² summed in the same pass.
+    public override func gradientSquaresUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>) -> Double? {
+        guard Scalar.self == Float.self else { return nil }
+        var request = gg_step_measure()
+        request.gradient_only = 1
+        return kernelUpdate(index, value: &value, gradient: gradient, measure: request)?.gradientSquares
     }
 
     /// The Float rule through CKernels' `gg_sgd_f32` (a large parameter is updated by two
-    /// threads), measuring the step or not.
-    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measuring: Bool) -> StepMeasure? {
+    /// threads), measuring the step as `request` asks, or not (nil).
+    private func kernelUpdate(_ index: Int, value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, measure request: gg_step_measure?) -> StepMeasure? {
         let first = !momentumBuffers.exists(index)
-        var out = gg_step_measure()
+        var out = request ?? gg_step_measure()
         let (lr, wd, mu, keep) = (Float(learningRate), Float(weightDecay), Float(momentum), 1 - Float(dampening))
         withUnsafeMutablePointer(to: &out) { measure in
-            let out = measuring ? measure : nil
+            let out = request == nil ? nil : measure
             value.updating(with: gradient) { p, g in
                 if momentum == 0 {
                     gg_sgd_f32(p.floats, g.floats, nil, p.count, lr, wd, mu, keep, 0, 0, out)
@@ -85,7 +93,7 @@ public final class SGD<Scalar: TensorScalar>: Optimizer<Scalar> {
                 }
             }
         }
-        return measuring ? StepMeasure(out) : nil
+        return request == nil ? nil : StepMeasure(out)
     }
 
     public override func restoreBuffers(_ state: [String: [Tensor<Scalar>?]]) {

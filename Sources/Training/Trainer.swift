@@ -64,6 +64,9 @@ public final class Trainer<Scalar: TensorScalar> {
     private var epochCallbacks: [(token: CallbackToken, call: (_ epoch: Int, _ history: History) -> Void)] = []
     private var nextToken = 0
     private let named: [(name: String, variable: Variable<Scalar>)]
+    /// True when the optimizer updates exactly the model's parameters, each once: then its sum
+    /// of the gradients' squares is the norm the clipper would take.
+    private let optimizerUpdatesTheModel: Bool
 
     /// Calls `callback` after every step, in order of registration (the monitor hangs here).
     @discardableResult
@@ -116,6 +119,9 @@ public final class Trainer<Scalar: TensorScalar> {
         self.l2 = l2
         self.schedule = schedule
         self.named = model.namedParameters()
+        let modelIDs = named.map { ObjectIdentifier($0.variable) }, optimizerIDs = optimizer.parameters.map(ObjectIdentifier.init)
+        optimizerUpdatesTheModel = Set(modelIDs) == Set(optimizerIDs) && Set(optimizerIDs).count == optimizerIDs.count
+            && Set(modelIDs).count == modelIDs.count
     }
 
     /// When set, each batch is shared with other processes (`DataParallelism`): this trainer
@@ -187,10 +193,19 @@ public final class Trainer<Scalar: TensorScalar> {
                                                             localCount: batch.count, globalCount: globalBatch.count)
                 }
                 let outcome: ClipOutcome
-                do { outcome = try clipper.clip(named) } catch {
-                    throw TrainingError(step: step, reason: error.description, history: position.history)
+                if !clipper.needsNormBeforeStep && optimizerUpdatesTheModel {
+                    // Only the norm's record is wanted: the optimizer sums it in its update loops
+                    // instead of a pass of its own over every gradient.
+                    optimizer.sumsGradientSquares = true
+                    optimizer.step()
+                    optimizer.sumsGradientSquares = false
+                    outcome = clipper.record(totalNorm: (optimizer.gradientSquares ?? .nan).squareRoot())
+                } else {
+                    do { outcome = try clipper.clip(named) } catch {
+                        throw TrainingError(step: step, reason: error.description, history: position.history)
+                    }
+                    if outcome.shouldStep { optimizer.step() } else { position.history.skippedSteps += 1 }
                 }
-                if outcome.shouldStep { optimizer.step() } else { position.history.skippedSteps += 1 }
                 position.history.stepLosses.append(lossValue)
                 position.epochLossSum += lossValue
                 if let hits {

@@ -65,15 +65,26 @@ final class StepMeasureTests: XCTestCase {
         let grads = (0..<4).map { _ in shapes.map { Tensor<Float>.normal(shape: $0, std: 0.3, using: &rng) } }
         for (name, make) in rules {
             let plain = start.map { Variable($0, requiresGrad: true) }, measured = start.map { Variable($0, requiresGrad: true) }
-            let a = try make(plain), b = try make(measured)
+            let summed = start.map { Variable($0, requiresGrad: true) }
+            let a = try make(plain), b = try make(measured), c = try make(summed)
             b.measuresSteps = true
+            c.sumsGradientSquares = true
             for step in grads {
                 let before = measured.map(\.value)
                 for (v, g) in zip(plain, step) { v.grad = g }
                 for (v, g) in zip(measured, step) { v.grad = g }
+                for (v, g) in zip(summed, step) { v.grad = g }
                 a.step()
                 b.step()
+                c.step()
                 XCTAssertTrue(a.measures.allSatisfy { $0 == nil }, "\(name): nothing measured while off")
+                XCTAssertNil(a.gradientSquares, "\(name): nothing summed while off")
+                let total = step.reduce(0.0) { $0 + $1.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
+                XCTAssertEqual(try XCTUnwrap(c.gradientSquares, name), total, accuracy: 1e-9 * total, "\(name): summed in the update")
+                XCTAssertEqual(try XCTUnwrap(b.gradientSquares, name), total, accuracy: 1e-9 * total, "\(name): from the measures")
+                for (v, w) in zip(summed, plain) {
+                    XCTAssertEqual(v.value.scalars.map(\.bitPattern), w.value.scalars.map(\.bitPattern), "\(name): summing changes no bit")
+                }
                 for (i, v) in measured.enumerated() {
                     XCTAssertEqual(v.value.scalars.map(\.bitPattern), plain[i].value.scalars.map(\.bitPattern), "\(name): parameter \(i)")
                     let m = try XCTUnwrap(b.measures[i], name)

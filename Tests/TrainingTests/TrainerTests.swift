@@ -21,6 +21,50 @@ final class TrainerTests: XCTestCase, TrainingFixtures {
         XCTAssertGreaterThan(history.epochAccuracies.last!, 0.95)
     }
 
+    /// Without a clipping rule and with the `propagate` policy, the total norm comes from the
+    /// optimizer's update loops; it is the gradients' norm, as the clipper's own pass gives it
+    /// (here with a `skip` policy, which needs the pass), and the clipping statistics agree.
+    func testTheNormSummedInTheUpdateIsTheClippersNorm() throws {
+        var norms: [[Double]] = [[], []], expected: [Double] = []
+        var statistics: [ClipStatistics] = []
+        for (run, policy) in [NonFinitePolicy.propagate, .skip].enumerated() {
+            let trainer = try makeTrainer(clipper: try GradientClipper(rule: nil, nonFinite: policy))
+            XCTAssertEqual(trainer.clipper.needsNormBeforeStep, policy != .propagate)
+            trainer.onStep { context in
+                norms[run].append(context.clip.totalNorm)
+                if run == 0 {  // the gradients are still on the parameters
+                    expected.append(trainer.model.parameters.reduce(0.0) { $0 + $1.grad!.scalars.reduce(0) { $0 + Double($1) * Double($1) } }.squareRoot())
+                }
+            }
+            var rng = RandomGenerator(seed: 9)
+            _ = try trainer.train(on: blobs(), epochs: 2, batchSize: 32, using: &rng)
+            statistics.append(trainer.clipper.statistics)
+        }
+        XCTAssertEqual(norms[0].count, 14)
+        for (a, b) in zip(norms[0], expected) { XCTAssertEqual(a, b, accuracy: 1e-9 * b) }
+        for (a, b) in zip(norms[0], norms[1]) { XCTAssertEqual(a, b, accuracy: 1e-9 * b, "the same training, the norm taken before the step") }
+        XCTAssertEqual(statistics[0].steps, statistics[1].steps)
+        XCTAssertEqual(statistics[0].largestNorm, statistics[1].largestNorm, accuracy: 1e-9 * statistics[1].largestNorm)
+    }
+
+    /// An optimizer that updates only some of the model's parameters cannot give the norm of all
+    /// of them: the clipper takes it, over every gradient.
+    func testTheNormCoversParametersTheOptimizerLeavesAlone() throws {
+        var rng = RandomGenerator(seed: 4)
+        let model = Sequential<Float>(Linear(2, 8, using: &rng), ActivationLayer(.tanh), Linear(8, 2, using: &rng))
+        let frozenLast = Array(model.parameters.dropLast())
+        let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try SGD(parameters: frozenLast, learningRate: 0.1))
+        var pairs: [(Double, Double)] = []
+        trainer.onStep { context in
+            let all = model.parameters.reduce(0.0) { $0 + $1.grad!.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
+            pairs.append((context.clip.totalNorm, all.squareRoot()))
+        }
+        var shuffle = RandomGenerator(seed: 9)
+        _ = try trainer.train(on: blobs(), epochs: 1, batchSize: 32, using: &shuffle)
+        XCTAssertEqual(pairs.count, 7)
+        for (a, b) in pairs { XCTAssertEqual(a, b, accuracy: 1e-9 * b) }
+    }
+
     func testCallbacksComeOffByToken() throws {
         let trainer = try makeTrainer()
         var a = 0, b = 0, epochs = 0

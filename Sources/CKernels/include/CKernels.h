@@ -73,11 +73,14 @@ int gg_cpu_is_amd(void);
 int gg_cpu_has_avx512_bf16(void);
 
 /// What one optimizer step did to one parameter, summed in double: Σ p² after the step, Σ g²
-/// of the gradient it used, Σ (p_after − p_before)².
+/// of the gradient it used, Σ (p_after − p_before)². `gradient_only` is an input: 1 sums Σ g²
+/// alone (the other two are left 0), one conversion and one product per element in a loop that
+/// waits on memory anyway.
 typedef struct {
     double weight_squares;
     double gradient_squares;
     double update_squares;
+    int gradient_only;
 } gg_step_measure;
 
 /// One SGD step (PyTorch's rule) over n floats in place: d = g + wd·p; without a momentum
