@@ -11,8 +11,16 @@ public final class Variable<Scalar: TensorScalar> {
     /// The value; an optimizer updates a parameter's value in place.
     public var value: Tensor<Scalar>
     /// ∂L/∂value after `backward()`: kept on leaves that require it and on nodes with
-    /// `retainsGrad`, freed on other intermediate nodes once used.
-    public var grad: Tensor<Scalar>?
+    /// `retainsGrad`, freed on other intermediate nodes once used. Any change to it, in place or
+    /// not, forgets `gradientSquares` (no `oldValue` is read, so an in-place change copies nothing).
+    public var grad: Tensor<Scalar>? { didSet { gradientSquares = nil } }
+    /// When true, a leaf's `gradientSquares` is taken each time `backward()` delivers a gradient
+    /// to it, while that gradient is still in cache: the clipper then needs no pass of its own
+    /// over memory. Default false.
+    public var sumsGradientSquares = false
+    /// Σ g² (double) of `grad` as `backward()` left it, with `sumsGradientSquares` on; nil
+    /// otherwise, and after any other change to `grad`.
+    public private(set) var gradientSquares: Double?
     /// Whether gradients flow to this node.
     public let requiresGrad: Bool
     /// Keep this intermediate node's gradient after `backward()` (how the monitor reads
@@ -116,6 +124,9 @@ public final class Variable<Scalar: TensorScalar> {
     func accumulate(_ g: Tensor<Scalar>) {
         precondition(g.shape == shape, "backward: gradient shape \(g.shape) differs from value shape \(shape)")
         if grad == nil { grad = g } else { grad!.add(g) }
+        if sumsGradientSquares {
+            gradientSquares = grad!.sumOfSquares()
+        }
     }
 
     /// Non-leaf nodes reachable from this one, each after all of its parents.

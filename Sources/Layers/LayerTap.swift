@@ -78,9 +78,7 @@ public final class LayerTap<Scalar: TensorScalar> {
                     path: path, output: output, summary: summarizes ? Self.summarize(output.value, module) : nil)
                 if summarizes {
                     output.gradientHook = { [unowned observation] g in
-                        observation.gradientSquares = g.withUnsafeBufferPointer { p in
-                            p.isEmpty ? 0 : Scalar.sumOfSquares(p.baseAddress!, count: p.count)
-                        }
+                        observation.gradientSquares = g.sumOfSquares()
                     }
                 }
                 self.pending.append(observation)

@@ -147,8 +147,10 @@ public final class GradientClipper {
     @_specialize(where Scalar == Double)
     public func clip<Scalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) throws(NonFiniteGradientError) -> ClipOutcome {
         let withGrad = parameters.filter { $0.variable.grad != nil }
-        let norms = withGrad.map { $0.variable.grad!.l2Norm() }
-        var total = norms.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        // Σ g² per parameter, as backward took it where it did (`Variable.sumsGradientSquares`).
+        let squares = withGrad.map { $0.variable.gradientSquares ?? $0.variable.grad!.sumOfSquares() }
+        let norms = squares.map { $0.squareRoot() }
+        var total = squares.reduce(0, +).squareRoot()
         if case .norm(_, .infinity) = rule {
             // maxAll() returns NaN when any element is NaN; keep it (Swift.max would drop it).
             total = withGrad.reduce(0) { acc, p in

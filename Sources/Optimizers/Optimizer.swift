@@ -76,9 +76,7 @@ open class Optimizer<Scalar: TensorScalar> {
                         squares += s
                         continue
                     }
-                    squares += gradient.withUnsafeBufferPointer { g in
-                        g.isEmpty ? 0 : Scalar.sumOfSquares(g.baseAddress!, count: g.count)
-                    }
+                    squares += gradient.sumOfSquares()
                 }
                 update(index, value: &parameter.value, gradient: gradient)
                 continue

@@ -25,10 +25,12 @@ extension Tensor {
 
     /// The Euclidean (L2) norm of all elements, accumulated in Double.
     @inlinable
-    public func l2Norm() -> Double {
-        withUnsafeBufferPointer { buffer in
-            buffer.isEmpty ? 0 : Scalar.sumOfSquares(buffer.baseAddress!, count: buffer.count).squareRoot()
-        }
+    public func l2Norm() -> Double { sumOfSquares().squareRoot() }
+
+    /// Σ x² over all elements, accumulated in Double (0 for no elements).
+    @inlinable
+    public func sumOfSquares() -> Double {
+        withUnsafeBufferPointer { buffer in buffer.isEmpty ? 0 : Scalar.sumOfSquares(buffer.baseAddress!, count: buffer.count) }
     }
 
     /// Sum and sum of squares of the finite elements, and their count, in one pass (the

@@ -122,6 +122,9 @@ public final class Trainer<Scalar: TensorScalar> {
         let modelIDs = named.map { ObjectIdentifier($0.variable) }, optimizerIDs = optimizer.parameters.map(ObjectIdentifier.init)
         optimizerUpdatesTheModel = Set(modelIDs) == Set(optimizerIDs) && Set(optimizerIDs).count == optimizerIDs.count
             && Set(modelIDs).count == modelIDs.count
+        // The clipper reads every gradient before the step: backward sums their squares as it
+        // delivers them, in cache, instead.
+        if self.clipper.needsNormBeforeStep { for (_, v) in named { v.sumsGradientSquares = true } }
     }
 
     /// When set, each batch is shared with other processes (`DataParallelism`): this trainer

@@ -13,6 +13,24 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(y.grad!.scalars, y.value.scalars.map { 2 * $0 })
     }
 
+    /// With `sumsGradientSquares`, backward leaves Σ g² beside each leaf gradient, kept through
+    /// accumulation (a leaf used twice, backward run twice) and forgotten by any other change.
+    func testGradientSquaresFollowTheGradient() {
+        let w = Variable(Tensor<Double>([1, -2, 3]), requiresGrad: true)
+        w.sumsGradientSquares = true
+        func squares(_ t: Tensor<Double>) -> Double { t.scalars.reduce(0) { $0 + $1 * $1 } }
+        (w * w + w).sum().backward()  // two uses: two deliveries
+        XCTAssertEqual(w.gradientSquares, squares(w.grad!))
+        (w * w).sum().backward()  // accumulates onto the first gradient
+        XCTAssertEqual(w.gradientSquares, squares(w.grad!))
+        XCTAssertEqual(w.grad!.scalars, [5, -7, 13])
+        w.grad!.scale(by: 2)
+        XCTAssertNil(w.gradientSquares, "an in-place change forgets it")
+        let plain = Variable(Tensor<Double>([1, 2]), requiresGrad: true)
+        (plain * plain).sum().backward()
+        XCTAssertNil(plain.gradientSquares, "off by default")
+    }
+
     func testUnrolledRecurrenceOverManySteps() {
         // h_t = tanh(h_{t-1} W + x_t U), 6 steps sharing W and U.
         let v = leaves([2, 4], [4, 4], [3, 4], [6, 2, 3])
