@@ -26,6 +26,10 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(w.grad!.scalars, [5, -7, 13])
         w.grad!.scale(by: 2)
         XCTAssertNil(w.gradientSquares, "an in-place change forgets it")
+        (w * w).sum().backward()
+        XCTAssertNotNil(w.gradientSquares)
+        w.grad!.withUnsafeMutableBufferPointer { $0[0] = 0 }  // as data parallelism writes the reduced gradient
+        XCTAssertNil(w.gradientSquares, "a write through the buffer forgets it")
         let plain = Variable(Tensor<Double>([1, 2]), requiresGrad: true)
         (plain * plain).sum().backward()
         XCTAssertNil(plain.gradientSquares, "off by default")
