@@ -7,7 +7,7 @@ import Training
 /// (Horovod's tensor fusion; Sergeev & Del Balso 2018): each process adds its gradient weighted
 /// by its share of the rows, so the sum is the global batch's mean gradient. The step's loss
 /// and correct predictions ride in the same buffer.
-public final class MPIDataParallelism: DataParallelism {
+public final class MPIDataParallelism: DataParallelism, ProcessGroup {
     public let world: MPIWorld
     /// Problems met while combining (an all-reduce that failed); the trainer cannot throw them.
     public private(set) var failure: MPIError?
@@ -15,6 +15,15 @@ public final class MPIDataParallelism: DataParallelism {
     private var doubles: [Double] = []
 
     public init(world: MPIWorld) { self.world = world }
+
+    /// Itself: BatchNorm layers sum their statistics over the world.
+    public var processGroup: (any ProcessGroup)? { self }
+    public var batchShare = 1.0
+
+    /// Sums `values` over the world (SyncBatchNorm's statistics).
+    public func sum(_ values: inout [Double]) {
+        do { try world.allReduce(&values) } catch { failure = error }
+    }
 
     public func rows(of count: Int) -> Range<Int> { Self.rows(of: count, rank: world.rank, size: world.size) }
 

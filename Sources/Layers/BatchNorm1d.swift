@@ -17,6 +17,10 @@ public final class BatchNorm1d<Scalar: TensorScalar>: Module<Scalar> {
     public let batchesTracked: Buffer<Scalar>
     public let epsilon: Double
     public let momentum: Double
+    /// The processes of a data-parallel run whose rows a training-mode batch spans
+    /// (SyncBatchNorm): the batch statistics are then the global batch's, as in one process.
+    /// The `Trainer` sets it from its `parallelism`; default nil, this process's rows alone.
+    public var processGroup: (any ProcessGroup)?
 
     /// PyTorch's defaults: eps 1e-5, momentum 0.1.
     public init(features: Int, epsilon: Double = 1e-5, momentum: Double = 0.1) {
@@ -41,8 +45,9 @@ public final class BatchNorm1d<Scalar: TensorScalar>: Module<Scalar> {
             let inverseStd = runningVariance.value.map { 1 / ($0 + Scalar(epsilon)).squareRoot() }
             return (input - Variable(runningMean.value)) * Variable(inverseStd) * weight + bias
         }
-        precondition(input.shape[0] > 1, "\(summary): training mode needs more than one sample per batch, got \(input.shape[0])")
-        let (normalized, stats) = input.normalized(alongAxis: 0, epsilon: epsilon)
+        precondition(input.shape[0] > 1 || processGroup != nil,
+                     "\(summary): training mode needs more than one sample per batch, got \(input.shape[0])")
+        let (normalized, stats) = input.normalized(alongAxis: 0, epsilon: epsilon, across: processGroup)
         let m = Scalar(momentum), n = Scalar(stats.count)
         runningMean.value = Tensor(shape: [features], scalars: zip(runningMean.value.scalars, stats.mean).map { (1 - m) * $0 + m * $1 })
         runningVariance.value = Tensor(shape: [features], scalars: zip(runningVariance.value.scalars, stats.variance).map {

@@ -15,6 +15,13 @@ public protocol DataParallelism: AnyObject {
     func combine<Scalar: TensorScalar>(
         _ parameters: [Variable<Scalar>], loss: Double, correct: Int?, localCount: Int, globalCount: Int
     ) -> (loss: Double, correct: Int?)
+    /// The processes, for the model's BatchNorm layers to normalise over the global batch
+    /// (SyncBatchNorm); nil (the default) leaves each process's rows to themselves.
+    var processGroup: (any ProcessGroup)? { get }
+}
+
+extension DataParallelism {
+    public var processGroup: (any ProcessGroup)? { nil }
 }
 
 extension Batch {

@@ -171,6 +171,7 @@ public final class Trainer<Scalar: TensorScalar> {
         }
         bestWeights = nil
         model.train()
+        for (_, module) in model.namedModules() { (module as? BatchNorm1d<Scalar>)?.processGroup = parallelism?.processGroup }
         while position.epoch < epochs && position.step < totalSteps && position.history.stoppedEarlyAfterEpoch == nil {
             let epoch = position.epoch
             if position.batchInEpoch == 0 {
@@ -183,6 +184,7 @@ public final class Trainer<Scalar: TensorScalar> {
             for globalBatch in batches.dropFirst(position.batchInEpoch) where position.step < totalSteps {
                 let step = position.step
                 let batch = parallelism.map { globalBatch.rows($0.rows(of: globalBatch.count)) } ?? globalBatch
+                parallelism?.processGroup?.batchShare = Double(batch.count) / Double(Swift.max(globalBatch.count, 1))
                 for callback in stepStartCallbacks { callback.call(step) }
                 optimizer.zeroGrad()
                 let output = model(Variable(batch.inputs))

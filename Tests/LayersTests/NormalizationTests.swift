@@ -24,6 +24,32 @@ final class NormalizationTests: XCTestCase {
         for r in GradientCheck.check([x, bn.weight, bn.bias], { bn(x).tanh() }) { XCTAssertLessThan(r.relativeError, 1e-6) }
     }
 
+    /// A process group of one process: the statistics go through its sums, and the gradient,
+    /// checked against finite differences, is the same closed form.
+    final class OneProcess: ProcessGroup {
+        var batchShare = 1.0
+        var calls = 0
+        func sum(_ values: inout [Double]) { calls += 1 }
+    }
+
+    func testBatchNormOverAProcessGroupOfOne() {
+        let bn = BatchNorm1d<Double>(features: 4)
+        perturb(bn.weight, bn.bias)
+        let group = OneProcess()
+        bn.processGroup = group
+        let x = input([6, 4])
+        for r in GradientCheck.check([x, bn.weight, bn.bias], { bn(x).tanh() }) { XCTAssertLessThan(r.relativeError, 1e-6) }
+        XCTAssertGreaterThan(group.calls, 0)
+        let grouped = BatchNorm1d<Double>(features: 4), plain = BatchNorm1d<Double>(features: 4)
+        perturb(grouped.weight, grouped.bias)
+        perturb(plain.weight, plain.bias)
+        grouped.processGroup = group
+        let (a, b) = (grouped(x), plain(x))
+        for (u, v) in zip(a.value.scalars, b.value.scalars) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+        for (u, v) in zip(grouped.runningVariance.value.scalars, plain.runningVariance.value.scalars) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+        for (u, v) in zip(grouped.runningMean.value.scalars, plain.runningMean.value.scalars) { XCTAssertEqual(u, v, accuracy: 1e-12) }
+    }
+
     func testLayerNormGradients() {
         let ln = LayerNorm<Double>(features: 5)
         perturb(ln.weight, ln.bias)
