@@ -120,11 +120,8 @@ public final class Trainer<Scalar: TensorScalar> {
         self.schedule = schedule
         self.named = model.namedParameters()
         let modelIDs = named.map { ObjectIdentifier($0.variable) }, optimizerIDs = optimizer.parameters.map(ObjectIdentifier.init)
-        optimizerUpdatesTheModel = Set(modelIDs) == Set(optimizerIDs) && Set(optimizerIDs).count == optimizerIDs.count
-            && Set(modelIDs).count == modelIDs.count
-        // The clipper reads every gradient before the step: backward sums their squares as it
-        // delivers them, in cache, instead.
-        if self.clipper.needsNormBeforeStep { for (_, v) in named { v.sumsGradientSquares = true } }
+        let (model, updated) = (Set(modelIDs), Set(optimizerIDs))
+        optimizerUpdatesTheModel = model == updated && model.count == modelIDs.count && updated.count == optimizerIDs.count
     }
 
     /// When set, each batch is shared with other processes (`DataParallelism`): this trainer
@@ -172,6 +169,9 @@ public final class Trainer<Scalar: TensorScalar> {
         bestWeights = nil
         model.train()
         for (_, module) in model.namedModules() { (module as? BatchNorm1d<Scalar>)?.processGroup = parallelism?.processGroup }
+        // When the clipper reads every gradient before the step, backward sums their squares as it
+        // delivers them, in cache; not when the processes' gradients replace them before clipping.
+        for (_, v) in named { v.sumsGradientSquares = clipper.needsNormBeforeStep && parallelism == nil }
         while position.epoch < epochs && position.step < totalSteps && position.history.stoppedEarlyAfterEpoch == nil {
             let epoch = position.epoch
             if position.batchInEpoch == 0 {
