@@ -94,8 +94,9 @@ static void sgd_range(float *p, const float *g, float *b, long n, float lr, floa
 
 // --- Adam, AdamW, AMSGrad, torch.optim.Adam / AdamW --------------------------------------------
 
-#define GG_ADAM_LOOP(MEASURE)                                                           \
-    for (long i = 0; i < n; i++) {                                                      \
+// One element of Adam's rule; VMAX 1 with AMSGrad's running maximum, 0 without.
+#define GG_ADAM_ELEMENT(MEASURE, VMAX)                                                  \
+    {                                                                                   \
         float old = p[i];                                                               \
         float pi = old * decay;                                                         \
         float d = g[i] + coupled * pi;                                                  \
@@ -104,7 +105,7 @@ static void sgd_range(float *p, const float *g, float *b, long n, float lr, floa
         m[i] = mi;                                                                      \
         v[i] = vi;                                                                      \
         float denominator = vi;                                                         \
-        if (vmax) {                                                                     \
+        if (VMAX) {                                                                     \
             float top = vi >= vmax[i] ? vi : vmax[i];                                   \
             vmax[i] = top;                                                              \
             denominator = top;                                                          \
@@ -112,6 +113,16 @@ static void sgd_range(float *p, const float *g, float *b, long n, float lr, floa
         float np = pi - step_size * mi / (__builtin_elementwise_sqrt(denominator) / correction2 + eps);      \
         p[i] = np;                                                                      \
         MEASURE(np, g[i], np - old)                                                     \
+    }
+
+// One loop per AMSGrad case: with the test on vmax inside the loop, clang vectorised it at half
+// width and not at all with a measure's sums. Over W3's 2.9 M weights on two threads (Xeon
+// model 106): unmeasured 4.1–4.5 -> 2.0–2.1 ms, measured 7.0–7.6 -> 2.1–2.4 ms.
+#define GG_ADAM_LOOP(MEASURE)                                                           \
+    if (vmax) {                                                                         \
+        for (long i = 0; i < n; i++) GG_ADAM_ELEMENT(MEASURE, 1)                        \
+    } else {                                                                            \
+        for (long i = 0; i < n; i++) GG_ADAM_ELEMENT(MEASURE, 0)                        \
     }
 
 #define GG_ADAM_BODY                                                                    \
