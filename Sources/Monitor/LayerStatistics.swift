@@ -7,7 +7,7 @@ import TensorCore
 enum LayerStatistics {
     @_specialize(where Scalar == Float)
     static func record<Scalar: TensorScalar>(
-        path: String, kind: String? = nil, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
+        path: String, kind: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
         previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?,
         checksUnits: Bool = true
     ) -> LayerRecord {
@@ -15,7 +15,7 @@ enum LayerStatistics {
         let summary = output.summary
         let (sum, squares, finite) = summary.map { ($0.sum, $0.sumOfSquares, $0.finite) } ?? output.activation.finiteStatistics()
         let (mean, std, nonFinite) = moments(sum: sum, squares: squares, finite: finite, count: output.activation.count)
-        var r = LayerRecord(path: path, kind: kind ?? module.summary, activationMean: mean, activationStd: std)
+        var r = LayerRecord(path: path, kind: kind, activationMean: mean, activationStd: std)
         r.nonFiniteCount = nonFinite
         r.outputGradNorm = output.gradientSquares.map { $0.squareRoot() } ?? output.gradient?.l2Norm()
         if let activation = module.observedActivation,
