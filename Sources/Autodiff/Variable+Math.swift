@@ -4,10 +4,25 @@ import TensorCore
 extension Variable {
     /// An activation applied element-wise; its derivative comes from `Activation.derivative`.
     @inlinable
-    public func applying(_ f: Activation) -> Variable {
+    public func applying(_ f: Activation) -> Variable { activation(f, output: value.applying(f)) }
+
+    /// `applying(f)`, with the statistics of its input and output taken inside the activation's
+    /// own pass (`Tensor.applyingSummarized`); nil where no such kernel exists.
+    @inlinable
+    public func applyingSummarized(_ f: Activation) -> (output: Variable, input: ActivationSummary, summary: ActivationSummary)? {
+        guard let (y, input, summary) = value.applyingSummarized(f) else { return nil }
+        return (activation(f, output: y), input, summary)
+    }
+
+    /// The node for `f` applied to this variable, given the result `y`.
+    @inlinable
+    func activation(_ f: Activation, output y: Tensor<Scalar>) -> Variable {
         let x = value
-        let y = x.applying(f)
-        return Variable.operation(y, inputs: [self]) { g in [x.activationBackward(f, output: y, gradient: g)] }
+        return Variable.operation(
+            y, input: self, measuredPullback: { g in
+                x.activationBackwardSummed(f, output: y, gradient: g).map { ($0.inputGradient, $0.gradientSquares, $0.inputGradientSquares) }
+            },
+            pullback: { g in [x.activationBackward(f, output: y, gradient: g)] })
     }
 
     @inlinable public func sigmoid() -> Variable { applying(.sigmoid) }

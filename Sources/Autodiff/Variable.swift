@@ -18,8 +18,9 @@ public final class Variable<Scalar: TensorScalar> {
     /// to it, while that gradient is still in cache: the clipper then needs no pass of its own
     /// over memory. Default false.
     public var sumsGradientSquares = false
-    /// Σ g² (double) of `grad` as `backward()` left it, with `sumsGradientSquares` on; nil
-    /// otherwise, and after any other change to `grad`.
+    /// Σ g² (double) of `grad` as `backward()` left it, with `sumsGradientSquares` on, or when
+    /// the one operation that sent the gradient summed it in its own kernel (a measured
+    /// pullback); nil otherwise, and after any other change to `grad`.
     public private(set) var gradientSquares: Double?
     /// Whether gradients flow to this node.
     public let requiresGrad: Bool
@@ -30,11 +31,25 @@ public final class Variable<Scalar: TensorScalar> {
     /// to the node's inputs (PyTorch's `Tensor.register_hook`, read-only): the gradient was just
     /// computed, so reading it here is a pass over data still in cache. Default nil.
     public var gradientHook: ((Tensor<Scalar>) -> Void)?
+    /// Called once by `backward()` with Σ g² (double) of this node's complete gradient, for an
+    /// observer that needs that number and not the gradient (the monitor's ‖∂L/∂a‖). When the
+    /// operation that consumes this node, or the one that sent it its gradient, has a measured
+    /// pullback (`operation(_:input:measuredPullback:pullback:)`), the sum comes out of that
+    /// operation's own backward kernel; otherwise backward takes it while the gradient is in
+    /// cache. Default nil.
+    public var gradientSquaresHook: ((Double) -> Void)?
     @usableFromInline var parents: [Variable]
     /// Released once `backward()` has used it, with the tensors it captured: a weight captured
     /// by a layer's pullback would otherwise be shared when the optimizer updates it in place,
     /// and copied on every step.
     @usableFromInline var pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// For a one-input operation, the pullback that also returns Σ g² of the gradient it
+    /// receives and of the one it sends (nil where its kernel does not apply); used instead of
+    /// `pullback` when a gradient-squares hook waits on either.
+    @usableFromInline var measuredPullback: MeasuredPullback?
+
+    /// ∂L/∂result ↦ (∂L/∂input, Σ (∂L/∂result)², Σ (∂L/∂input)²), or nil.
+    public typealias MeasuredPullback = (Tensor<Scalar>) -> (gradient: Tensor<Scalar>, squares: Double, inputSquares: Double)?
     /// True for nodes created directly rather than by an operation.
     public let isLeaf: Bool
 
@@ -68,6 +83,20 @@ public final class Variable<Scalar: TensorScalar> {
             return Variable(value: value, parents: inputs, pullback: pullback)
         }
         return Variable(value)
+    }
+
+    /// The result of an operation on one input whose backward kernel can sum the squares of the
+    /// gradients it reads and writes: `measuredPullback` returns them with ∂L/∂input (or nil
+    /// where it cannot), and is used when a `gradientSquaresHook` waits on the result or the
+    /// input; `pullback` otherwise. Both must capture tensors, not variables.
+    @inlinable
+    public static func operation(
+        _ value: Tensor<Scalar>, input: Variable, measuredPullback: @escaping MeasuredPullback,
+        pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]
+    ) -> Variable {
+        let result = operation(value, inputs: [input], pullback: pullback)
+        if !result.isLeaf { result.measuredPullback = measuredPullback }
+        return result
     }
 
     /// Releases a long chain of nodes iteratively: without this, freeing the last node of a
@@ -111,20 +140,36 @@ public final class Variable<Scalar: TensorScalar> {
             guard let pullback = node.pullback, let g = node.grad else { continue }
             node.gradientHook?(g)
             node.gradientHook = nil
-            let inputGrads = pullback(g)
+            var inputGrads: [Tensor<Scalar>?], inputSquares: Double?
+            if let measured = node.measuredPullback,
+               node.gradientSquaresHook != nil || node.parents.first?.gradientSquaresHook != nil,
+               let result = measured(g) {
+                node.gradientSquaresHook?(node.gradientSquares ?? result.squares)
+                (inputGrads, inputSquares) = ([result.gradient], result.inputSquares)
+            } else {
+                if let hook = node.gradientSquaresHook { hook(node.gradientSquares ?? g.sumOfSquares()) }
+                (inputGrads, inputSquares) = (pullback(g), nil)
+            }
+            node.gradientSquaresHook = nil
             node.pullback = nil  // the graph is used once, as PyTorch's without retain_graph
+            node.measuredPullback = nil
             for (parent, pg) in zip(node.parents, inputGrads) where parent.requiresGrad {
-                if let pg { parent.accumulate(pg) }
+                if let pg { parent.accumulate(pg, squares: inputSquares) }
             }
             if !node.retainsGrad { node.grad = nil }
         }
     }
 
+    /// Adds `g` to `grad`; `squares`, Σ g² when the sender summed it, becomes `gradientSquares`
+    /// if `g` is the whole gradient so far.
     @usableFromInline
-    func accumulate(_ g: Tensor<Scalar>) {
+    func accumulate(_ g: Tensor<Scalar>, squares: Double? = nil) {
         precondition(g.shape == shape, "backward: gradient shape \(g.shape) differs from value shape \(shape)")
-        if grad == nil { grad = g } else { grad!.add(g) }
-        if sumsGradientSquares {
+        let first = grad == nil
+        if first { grad = g } else { grad!.add(g) }
+        if first, let squares {
+            gradientSquares = squares
+        } else if sumsGradientSquares {
             gradientSquares = grad!.sumOfSquares()
         }
     }

@@ -10,7 +10,14 @@ public final class ActivationLayer<Scalar: TensorScalar>: Module<Scalar> {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input.applying(function) }
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        if summarizesInForward, let (output, inputSummary, summary) = input.applyingSummarized(function) {
+            forwardSummaries = (inputSummary, summary)
+            return output
+        }
+        forwardSummaries = nil
+        return input.applying(function)
+    }
 
     public override var summary: String { function.name }
     public override var observedActivation: Activation? { function }

@@ -5,10 +5,15 @@ import TensorCore
 /// back into it, without changing the model's code (PyTorch's forward hooks plus
 /// `retain_grad()`). This is the monitor's hook into a model.
 ///
-/// With `summarizes` on, it also takes each output's statistics inside the hooks — in the
-/// forward hook right after the layer produced its output, in a gradient hook right after
-/// backward produced ∂L/∂a — while that data is still in cache: read later, after the whole
-/// step, each of these passes would come from memory.
+/// With `summarizes` on, it also takes each output's statistics while that data is still in
+/// cache: read later, after the whole step, each of these passes would come from memory.
+/// - Forward: an activation layer summarises its input and output inside its own kernel
+///   (`Module.summarizesInForward`), which also serves the tapped layer before it (a Linear
+///   layer's output is the activation's input); any other output is summarised at the next
+///   hook, one layer later.
+/// - Backward: Σ (∂L/∂a)² comes from the activation's backward kernel where one reads or writes
+///   that gradient (`Variable.gradientSquaresHook`), else from a pass right after backward
+///   produced it.
 ///
 /// Use: create it, run forward and `backward()`, then `collect()`; repeat every step.
 /// It holds the step's output nodes only until `collect()`, so no graph outlives its step.
@@ -29,19 +34,11 @@ public final class LayerTap<Scalar: TensorScalar> {
         public let gradientSquares: Double?
     }
 
-    /// What the forward hook measures of an output: its finite values' sum and sum of squares
-    /// (Double), how many are finite, and, for a module with an observed activation,
-    /// `Tensor.outputDerivativeStatistics` of it.
-    public struct ActivationSummary: Sendable {
-        public let sum: Double
-        public let sumOfSquares: Double
-        public let finite: Int
-        public let derivative: (meanDerivative: Double, flaggedFraction: Double)?
-    }
-
     /// Take the statistics in the hooks for the forward and backward passes from now on
     /// (default true); the monitor turns it off for steps it does not record.
-    public var summarizes = true
+    public var summarizes = true {
+        didSet { for (module, _) in installed { module.summarizesInForward = summarizes } }
+    }
     /// Keep each output's ∂L/∂output for `Record.gradient` (default true). Off, backward frees
     /// each of these gradients once used, as it does without the tap, so their buffers are
     /// reused while still in cache; `Record.gradientSquares` is still taken while `summarizes`
@@ -51,12 +48,23 @@ public final class LayerTap<Scalar: TensorScalar> {
     /// One tapped output of the current step, filled in by the hooks.
     private final class Observation {
         let path: String
+        let module: Module<Scalar>
         let output: Variable<Scalar>
-        let summary: ActivationSummary?
+        /// Taken by the next module's kernel when it reads this output (an activation after a
+        /// Linear layer), else at the next hook or at `collect()`; nil with `summarizes` off.
+        var summary: ActivationSummary?
+        var awaitsSummary: Bool
         var gradientSquares: Double?
 
-        init(path: String, output: Variable<Scalar>, summary: ActivationSummary?) {
-            (self.path, self.output, self.summary) = (path, output, summary)
+        init(path: String, module: Module<Scalar>, output: Variable<Scalar>, awaitsSummary: Bool) {
+            (self.path, self.module, self.output, self.awaitsSummary) = (path, module, output, awaitsSummary)
+        }
+
+        /// Takes the summary now, if it is still to be taken.
+        func completeSummary() {
+            guard awaitsSummary else { return }
+            summary = output.value.outputSummary(module.observedActivation)
+            awaitsSummary = false
         }
     }
 
@@ -72,32 +80,41 @@ public final class LayerTap<Scalar: TensorScalar> {
     ) {
         self.model = model
         for (path, module) in model.namedModules() where include(path, module) {
-            let id = module.addForwardHook { [unowned self] module, _, output in
-                output.retainsGrad = keepsGradients
-                let observation = Observation(
-                    path: path, output: output, summary: summarizes ? Self.summarize(output.value, module) : nil)
-                if summarizes {
-                    output.gradientHook = { [unowned observation] g in
-                        observation.gradientSquares = g.sumOfSquares()
-                    }
-                }
-                self.pending.append(observation)
+            let id = module.addForwardHook { [unowned self] module, input, output in
+                self.observe(path: path, module: module, input: input, output: output)
             }
+            module.summarizesInForward = summarizes
             installed.append((module, id))
         }
     }
 
-    private static func summarize(_ value: Tensor<Scalar>, _ module: Module<Scalar>) -> ActivationSummary {
-        let (sum, squares, finite, derivative) = value.outputSummary(module.observedActivation)
-        return ActivationSummary(sum: sum, sumOfSquares: squares, finite: finite, derivative: derivative)
+    /// The forward hook: records `output`, and its summary and gradient hook with `summarizes` on.
+    @_specialize(where Scalar == Float)
+    private func observe(path: String, module: Module<Scalar>, input: Variable<Scalar>, output: Variable<Scalar>) {
+        output.retainsGrad = keepsGradients
+        let observation = Observation(path: path, module: module, output: output, awaitsSummary: summarizes)
+        if summarizes {
+            if let (inputSummary, summary) = module.forwardSummaries {
+                // The module's kernel summarised its input too: the output of the layer before, if tapped.
+                if let previous = pending.last, previous.output === input, previous.awaitsSummary {
+                    (previous.summary, previous.awaitsSummary) = (inputSummary, false)
+                }
+                (observation.summary, observation.awaitsSummary) = (summary, false)
+            }
+            pending.last?.completeSummary()  // every earlier one was completed at its successor's hook
+            output.gradientSquaresHook = { [unowned observation] squares in observation.gradientSquares = squares }
+        }
+        pending.append(observation)
     }
 
     /// The paths of the tapped layers, in model order.
     public var paths: [String] { model.namedModules().filter { m in installed.contains { $0.module === m.module } }.map(\.path) }
 
     /// The records of the forward passes since the last call, in call order, and forgets them.
+    @_specialize(where Scalar == Float)
     public func collect() -> [Record] {
         defer { pending.removeAll(keepingCapacity: true) }
+        for observation in pending { observation.completeSummary() }
         return pending.map {
             Record(path: $0.path, activation: $0.output.value, gradient: $0.output.grad, summary: $0.summary,
                    gradientSquares: $0.gradientSquares)
@@ -106,7 +123,10 @@ public final class LayerTap<Scalar: TensorScalar> {
 
     /// Removes the hooks.
     public func detach() {
-        for (module, id) in installed { module.removeForwardHook(id) }
+        for (module, id) in installed {
+            module.removeForwardHook(id)
+            module.summarizesInForward = false
+        }
         installed.removeAll()
         pending.removeAll()
     }

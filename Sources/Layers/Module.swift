@@ -53,6 +53,16 @@ open class Module<Scalar: TensorScalar> {
     /// and saturation can be read from it (activation layers only). Default: false.
     open var isElementwiseActivation: Bool { false }
 
+    /// Set by an observer (the monitor's tap) for the forward passes to come: a module that can
+    /// take the statistics of its input and output inside its own kernel, while the data is in
+    /// cache, does so and leaves them in `forwardSummaries` (activation layers). Default false;
+    /// other modules ignore it.
+    public var summarizesInForward = false
+
+    /// The statistics of the input and output of this module's last forward pass, taken inside
+    /// its kernel with `summarizesInForward` on; nil otherwise.
+    public internal(set) var forwardSummaries: (input: ActivationSummary, output: ActivationSummary)?
+
     /// The weight matrix whose rows are this layer's units (`[units, inputs]`), for the check that
     /// units stay different (a constant initialisation keeps them equal); nil when the layer has none.
     open var unitWeights: Variable<Scalar>? { nil }

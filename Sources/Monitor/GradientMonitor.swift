@@ -74,6 +74,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
 
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.
     /// Not attached, it expects the next call to be for the next step, and prepares for it.
+    @_specialize(where Scalar == Float)
     public func observe(_ context: StepContext<Scalar>) {
         let outputs = tap?.collect() ?? []
         defer {

@@ -37,21 +37,18 @@ extension Tensor {
     /// `finiteStatistics()` and, for the outputs of a sigmoid, tanh or ReLU (`activation`),
     /// `outputDerivativeStatistics(activation)`, from one pass over a Float tensor (two otherwise).
     @inlinable
-    public func outputSummary(_ activation: Activation?) -> (
-        sum: Double, sumOfSquares: Double, finite: Int, derivative: (meanDerivative: Double, flaggedFraction: Double)?
-    ) {
+    public func outputSummary(_ activation: Activation?) -> ActivationSummary {
         let kind = activation.flatMap(Self.statisticsKind)
         guard Scalar.self == Float.self, count > 0 else {
             let (sum, squares, finite) = finiteStatistics()
-            return (sum, squares, finite, activation.flatMap { outputDerivativeStatistics($0) })
+            return ActivationSummary(sum: sum, sumOfSquares: squares, finite: finite,
+                                     derivative: activation.flatMap { outputDerivativeStatistics($0) })
         }
         var summary = gg_summary()
         withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: Float.self) { gg_summary_f32($0.baseAddress!, $0.count, kind ?? -1, &summary) }
         }
-        let n = Double(count)
-        return (summary.sum, summary.sum_squares, summary.finite,
-                kind == nil ? nil : (summary.derivative / n, Double(summary.flagged) / n))
+        return ActivationSummary(summary, count: count, hasDerivative: kind != nil)
     }
 
     /// The C kernels' code for an activation whose output statistics they take, or nil.
@@ -63,5 +60,15 @@ extension Tensor {
         case .relu: 2
         default: nil
         }
+    }
+}
+
+extension ActivationSummary {
+    /// From the C kernels' summary of `count` elements.
+    @usableFromInline
+    init(_ s: gg_summary, count: Int, hasDerivative: Bool) {
+        let n = Double(count)
+        self.init(sum: s.sum, sumOfSquares: s.sum_squares, finite: s.finite,
+                  derivative: hasDerivative ? (s.derivative / n, Double(s.flagged) / n) : nil)
     }
 }

@@ -141,3 +141,54 @@ final class GradientHookTests: XCTestCase {
         XCTAssertEqual(x.grad?.scalars, [8, 16, 24])
     }
 }
+
+final class GradientSquaresHookTests: XCTestCase {
+    private func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
+
+    /// An activation's backward kernel sums the gradient it receives and the one it sends: the
+    /// hooks on its output and on its input get Σ g² of each complete gradient, once, and the
+    /// gradients are the same bits as without hooks.
+    func testHooksGetTheSquaresOfTheCompleteGradients() throws {
+        var rng = RandomGenerator(seed: 3)
+        let w = Variable(Tensor<Float>.normal(shape: [30, 40], using: &rng), requiresGrad: true)
+        let x = Variable(Tensor<Float>.normal(shape: [50, 30], using: &rng))
+        func run(hooks: Bool) -> (w: Tensor<Float>, z: Tensor<Float>, y: Tensor<Float>, zSquares: [Double], ySquares: [Double]) {
+            w.zeroGrad()
+            let z = Variable.matmul(x, w)
+            let y = z.sigmoid()
+            var (zSquares, ySquares) = ([Double](), [Double]())
+            z.retainsGrad = true
+            y.retainsGrad = true
+            if hooks {
+                z.gradientSquaresHook = { zSquares.append($0) }
+                y.gradientSquaresHook = { ySquares.append($0) }
+            }
+            (y * y).sum().backward()
+            return (w.grad!, z.grad!, y.grad!, zSquares, ySquares)
+        }
+        let plain = run(hooks: false), hooked = run(hooks: true)
+        XCTAssertEqual(hooked.w.scalars, plain.w.scalars, "the same bits with the measured pullback")
+        XCTAssertEqual(hooked.zSquares.count, 1)
+        XCTAssertEqual(hooked.ySquares.count, 1)
+        XCTAssertEqual(try XCTUnwrap(hooked.zSquares.first), squares(hooked.z), accuracy: 1e-6 * squares(hooked.z))
+        XCTAssertEqual(try XCTUnwrap(hooked.ySquares.first), squares(hooked.y), accuracy: 1e-6 * squares(hooked.y))
+    }
+
+    /// A node that gets its gradient from two operations reports the squares of the sum, not of
+    /// the part the activation sent.
+    func testTwoUsesReportTheSquaresOfTheSum() throws {
+        var rng = RandomGenerator(seed: 4)
+        let x = Variable(Tensor<Float>.normal(shape: [20, 30], using: &rng), requiresGrad: true)
+        for activationFirst in [true, false] {  // either use may deliver its part first
+            let z = x * 2
+            var reported: [Double] = []
+            z.retainsGrad = true
+            z.gradientSquaresHook = { reported.append($0) }
+            let (a, b) = (z.tanh().sum(), (z * 3).sum())
+            (activationFirst ? a + b : b + a).backward()
+            XCTAssertEqual(reported.count, 1)
+            XCTAssertEqual(try XCTUnwrap(reported.first), squares(z.grad!), accuracy: 1e-6 * squares(z.grad!))
+            XCTAssertNil(z.gradientSquaresHook, "released after it ran")
+        }
+    }
+}

@@ -50,8 +50,10 @@ final class LayerTapTests: XCTestCase {
                 XCTAssertNil(summary.derivative, "a Linear layer has no activation derivative")
             }
         }
+        XCTAssertNotNil(model.layers[1].forwardSummaries, "the activation took its statistics in its kernel")
         tap.summarizes = false
         model(x).sum().backward()
+        XCTAssertNil(model.layers[1].forwardSummaries)
         for record in tap.collect() {
             XCTAssertNil(record.summary)
             XCTAssertNil(record.gradientSquares)
@@ -95,5 +97,29 @@ final class LayerTapTests: XCTestCase {
         tap.detach()
         _ = model(Variable(Tensor<Double>(zeros: [1, 2])))
         XCTAssertTrue(tap.collect().isEmpty)
+    }
+
+    /// A layer whose output no activation kernel reads (here a Linear before a LayerNorm, and the
+    /// last Linear) is summarised at the next hook or at `collect()`; each summary equals the
+    /// statistics of the record, and the gradient squares those of the gradient.
+    func testOutputsNoKernelSummarisesAreSummarisedLater() throws {
+        var rng = RandomGenerator(seed: 9)
+        let model = Sequential<Float>(
+            Linear(6, 8, using: &rng), LayerNorm(features: 8), ActivationLayer(.relu), Linear(8, 8, using: &rng), ActivationLayer(.sigmoid),
+            Linear(8, 2, using: &rng))
+        let tap = LayerTap(model)
+        let x = Variable(Tensor<Float>.normal(shape: [5, 6], using: &rng))
+        model(x).sum().backward()
+        let records = tap.collect()
+        XCTAssertEqual(records.count, 6)
+        for record in records {
+            let summary = try XCTUnwrap(record.summary, record.path)
+            let (sum, squares, finite) = record.activation.finiteStatistics()
+            XCTAssertEqual(summary.sum, sum, accuracy: 1e-5 * Swift.abs(sum) + 1e-9, record.path)
+            XCTAssertEqual(summary.sumOfSquares, squares, accuracy: 1e-5 * squares, record.path)
+            XCTAssertEqual(summary.finite, finite, record.path)
+            let gradient = try XCTUnwrap(record.gradient, record.path).sumOfSquares()
+            XCTAssertEqual(try XCTUnwrap(record.gradientSquares, record.path), gradient, accuracy: 1e-5 * gradient, record.path)
+        }
     }
 }

@@ -50,8 +50,24 @@ typedef struct {
 /// 1 (tanh) or 2 (ReLU), those of gg_activation_stats_f32; kind −1: derivative and flagged 0.
 void gg_summary_f32(const float *x, long n, int kind, gg_summary *out);
 
+/// y = f(x) for f sigmoid (kind 0), tanh (1) or ReLU (2, y = x where x > 0, else 0) over
+/// x[0..<n], the same bits as gg_sigmoid_f32 / gg_tanh_f32, and in the same pass the
+/// gg_summary_f32 of x (kind −1) in *input and of y (kind) in *output. x and y do not overlap.
+void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int kind, gg_summary *input,
+                                          gg_summary *output);
+
+/// gg_activation_backward_f32, and in the same pass Σ g² in *gradient_squares and Σ out² in
+/// *input_gradient_squares (double, as gg_sum_squares_f32).
+void gg_activation_backward_summarized_f32(const float *x, const float *y, const float *g, float *out, long n, int kind,
+                                           double *gradient_squares, double *input_gradient_squares);
+
 /// Σ x[i]² in double over every element (NaN or ±inf make it NaN or inf).
 double gg_sum_squares_f32(const float *x, long n);
+
+/// Σ x[i]² summed in float lanes per block of 1024, the blocks in double: within about 1e-6
+/// relative of gg_sum_squares_f32, with the same range (a block whose float sum leaves
+/// [1e-30, 1e30] is summed again in double) and NaN or ±inf shown as they are.
+double gg_sum_squares_blocked_f32(const float *x, long n);
 
 /// Σ (a[i] − b[i])² in double, each difference taken in float.
 double gg_distance_squared_f32(const float *a, const float *b, long n);

@@ -1,0 +1,65 @@
+import TensorCore
+import XCTest
+
+/// `applyingSummarized` and `activationBackwardSummed`: the same bits as the plain kernels, and
+/// the statistics the separate passes give.
+final class SummarizedActivationTests: XCTestCase {
+    private func bits(_ t: Tensor<Float>) -> [UInt32] { t.scalars.map(\.bitPattern) }
+
+    private func assertClose(_ a: Double, _ b: Double, relative: Double = 1e-6, _ message: String) {
+        XCTAssertEqual(a, b, accuracy: relative * Swift.abs(b) + 1e-12, message)
+    }
+
+    /// 5000 elements: two whole blocks of the kernel and a tail; a NaN and an ∞ in the input.
+    func testForwardIsTheSameBitsWithBothSummaries() throws {
+        var rng = RandomGenerator(seed: 11)
+        var values = Tensor<Float>.normal(shape: [5000], std: 3, using: &rng).scalars
+        values[17] = .nan
+        values[4321] = .infinity
+        let x = Tensor(values)
+        for f in [Activation.sigmoid, .tanh, .relu] {
+            let (y, input, output) = try XCTUnwrap(x.applyingSummarized(f))
+            XCTAssertEqual(bits(y), bits(x.applying(f)), "\(f)")
+            for (summary, expected) in [(input, x.outputSummary(nil)), (output, y.outputSummary(f))] {
+                XCTAssertEqual(summary.finite, expected.finite, "\(f)")
+                assertClose(summary.sum, expected.sum, "\(f) sum")
+                assertClose(summary.sumOfSquares, expected.sumOfSquares, "\(f) squares")
+                XCTAssertEqual(summary.derivative == nil, expected.derivative == nil, "\(f)")
+                if let d = summary.derivative, let e = expected.derivative {
+                    XCTAssertEqual(d.flaggedFraction, e.flaggedFraction, accuracy: 1e-3, "\(f)")
+                    XCTAssertEqual(d.meanDerivative.isNaN, e.meanDerivative.isNaN, "\(f)")
+                    if !e.meanDerivative.isNaN { assertClose(d.meanDerivative, e.meanDerivative, "\(f) derivative") }
+                }
+            }
+            XCTAssertEqual(input.finite, 4998, "NaN and ∞ are not finite")
+        }
+        XCTAssertNil(x.applyingSummarized(.gelu))
+        XCTAssertNil(Tensor<Double>(x).applyingSummarized(.sigmoid), "Float kernels only")
+    }
+
+    func testBackwardIsTheSameBitsWithBothSquares() throws {
+        var rng = RandomGenerator(seed: 12)
+        let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
+        for f in [Activation.sigmoid, .tanh, .relu] {
+            let y = x.applying(f)
+            // Ordinary, vanishing (squares under float's normal range: summed again in double) and huge gradients.
+            for scale: Double in [1, 1e-22, 1e18] {
+                let g = Tensor<Float>.normal(shape: [64, 70], std: scale, using: &rng)
+                let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+                let plain = x.activationBackward(f, output: y, gradient: g)
+                XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale)")
+                assertClose(received, g.sumOfSquares(), "\(f) ×\(scale) received")
+                assertClose(sent, plain.sumOfSquares(), "\(f) ×\(scale) sent")
+                XCTAssertGreaterThan(sent, 0)
+            }
+        }
+        var g = Tensor<Float>(repeating: 0.5, shape: [64, 70]).scalars
+        g[100] = .infinity
+        let withInfinity = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
+        XCTAssertEqual(withInfinity.gradientSquares, .infinity, "an ∞ shows in the sum")
+        g[100] = .nan
+        let withNaN = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
+        XCTAssertTrue(withNaN.gradientSquares.isNaN, "a NaN shows in the sum")
+        XCTAssertTrue(withNaN.inputGradientSquares.isNaN)
+    }
+}
