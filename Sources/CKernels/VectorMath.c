@@ -120,3 +120,30 @@ void gg_activation_backward_f32(const float *x, const float *y, const float *g, 
 #endif
     activation_backward_baseline(x, y, g, out, n, kind);
 }
+
+// --- Sum of a matrix's rows (a bias gradient): out[j] = Σ_r x[r·cols + j], the rows added in
+// order, so the result is the same bits as the scalar loop it replaces; vectorised along j.
+#define GG_SUM_ROWS_BODY                                                           \
+    for (long j = 0; j < cols; j++) out[j] = 0.0f;                                 \
+    for (long r = 0; r < rows; r++) {                                              \
+        const float *restrict row = x + r * cols;                                  \
+        for (long j = 0; j < cols; j++) out[j] += row[j];                          \
+    }
+
+#define GG_SUM_ROWS_ARGS const float *restrict x, long rows, long cols, float *restrict out
+
+static void sum_rows_baseline(GG_SUM_ROWS_ARGS) { GG_SUM_ROWS_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void sum_rows_avx512(GG_SUM_ROWS_ARGS) { GG_SUM_ROWS_BODY }
+GG_AVX2 static void sum_rows_avx2(GG_SUM_ROWS_ARGS) { GG_SUM_ROWS_BODY }
+#endif
+
+void gg_sum_rows_f32(const float *x, long rows, long cols, float *out) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: sum_rows_avx512(x, rows, cols, out); return;
+    case 1: sum_rows_avx2(x, rows, cols, out); return;
+    }
+#endif
+    sum_rows_baseline(x, rows, cols, out);
+}

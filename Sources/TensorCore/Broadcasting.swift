@@ -1,3 +1,4 @@
+import CKernels
 /// NumPy-style broadcasting: shapes are aligned on the right; a dimension of 1 stretches.
 extension Tensor {
     /// The shape two operands broadcast to, or a `ShapeError` naming the operation.
@@ -95,6 +96,13 @@ extension Tensor {
                 if Array(shape.suffix(trimmed.count)) == trimmed {
                     // Reduce the leading dimensions: add each row into the result (bias gradients).
                     let inner = targetCount
+                    if Scalar.self == Float.self, let x = src.baseAddress, let y = dst.baseAddress {
+                        // One vectorised C loop (the generic one below calls `+=` through its
+                        // protocol witness in this specialisation); the same bits.
+                        gg_sum_rows_f32(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), count / inner, inner,
+                                        UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
+                        return
+                    }
                     // Row pointers, not `src[base + j]`: the overflow check on `base + j` would stop
                     // LLVM from vectorising the loop.
                     for row in 0..<(count / inner) {

@@ -48,4 +48,18 @@ final class BroadcastingTests: XCTestCase {
         XCTAssertEqual(g.sum(toShape: []).scalar, (0..<24).reduce(0.0) { $0 + Double($1) })
         XCTAssertEqual(Tensor<Double>([1, 2]).broadcast(to: [3, 2]).scalars, [1, 2, 1, 2, 1, 2])
     }
+
+    /// Float's row sum (a bias gradient) runs in a C kernel: the rows are added in order, so it
+    /// is the same bits as the scalar loop, for widths that are and are not a multiple of the
+    /// vector width.
+    func testFloatRowSumsAreTheScalarLoopsBits() {
+        var rng = RandomGenerator(seed: 5)
+        for (rows, columns) in [(128, 256), (7, 19), (1, 3)] {
+            let g = Tensor<Float>.normal(shape: [rows, columns], using: &rng)
+            var expected = [Float](repeating: 0, count: columns)
+            for r in 0..<rows { for j in 0..<columns { expected[j] += g.scalars[r * columns + j] } }
+            XCTAssertEqual(g.sum(toShape: [columns]).scalars.map(\.bitPattern), expected.map(\.bitPattern), "\(rows)×\(columns)")
+            XCTAssertEqual(g.sum(toShape: [1, columns]).shape, [1, columns])
+        }
+    }
 }

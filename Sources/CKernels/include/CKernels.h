@@ -14,6 +14,10 @@ void gg_tanh_f32(const float *x, float *y, long n);
 /// 1 − y²) or the input x (kind 2 ReLU: 1 where x > 0, else 0); out does not overlap the others.
 void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind);
 
+/// out[j] = Σ over r < rows of x[r·cols + j] for j < cols, the rows added in order (the same
+/// bits as a scalar loop); out does not overlap x.
+void gg_sum_rows_f32(const float *x, long rows, long cols, float *out);
+
 /// The instruction set the kernels run with on this CPU: "avx512", "avx2" or "baseline".
 const char *gg_vector_isa(void);
 
