@@ -1,11 +1,13 @@
 // An activation's forward and backward passes that also take the monitor's statistics of the
-// arrays they read and write. Both run in blocks small enough for the level-1 cache: each block
-// is computed by the ordinary kernel and then summarised while it is still there, so the
-// statistics cost arithmetic only and no pass over memory of their own. The results are the
-// same bits as the ordinary kernels'; only the sums' order of addition differs from one pass.
+// arrays they read and write, so the statistics cost arithmetic only and no pass over memory of
+// their own. The results are the same bits as the ordinary kernels'; only the sums' order of
+// addition differs from a separate pass.
 #include "CKernels.h"
+#include "Dispatch.h"
+#include "FloatLanes.h"
 
-// Floats per block: the backward pass touches up to four arrays (x, y, g, out), 4 · 8 KiB.
+// Forward: blocks of GG_BLOCK floats (8 KiB per array), each computed by the ordinary kernel and
+// then summarised (gg_summary_f32) while it is in the level-1 cache.
 #define GG_BLOCK 2048L
 
 static void gg_summary_add(gg_summary *total, const gg_summary *part) {
@@ -41,15 +43,105 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
     }
 }
 
+// --- Backward: one loop per block computes out = g · f′ exactly as gg_activation_backward_f32
+// does (the same operations, unfused, so the same bits) and sums g² and out² in float lanes; a
+// block whose float sum leaves gg_block_in_range is summed again in double. Denormals are not
+// flushed here: that would change the gradient's bits. A lane sums at most 32 values of a block.
+#pragma clang fp contract(off)
+#define GG_SUM_BLOCK 1024L
+
+// Without flushing, the square of a value under 2⁻⁶³ (a vanishing gradient) would be a denormal
+// and cost a microcode assist per element: measured 10× the plain kernel's time at |g| ≈ 1e-20.
+// Such values are left out of the float sum (each square under 2⁻¹²⁶, at most 1.2e-35 for a
+// block), and a block is trusted only from 1e-29 up, so what is left out stays under 1.2e-6 of
+// it; a smaller block is summed again in double, where nothing underflows.
+#define GG_SQUARED_FLOOR 0x1p-63f
+// (A NaN fails the `<` test and is kept, so it shows in the sum.)
+#define GG_ADD_SQUARE(Q, V)                                                \
+    {                                                                      \
+        gg_lanes gg_k_ = __builtin_elementwise_abs(V) < GG_SQUARED_FLOOR ? zero : (V); \
+        Q = __builtin_elementwise_fma(gg_k_, gg_k_, Q);                    \
+    }
+#define GG_TRUSTED(S) ((S) >= 1e-29f && (S) <= 1e30f)
+
+// f′ for KIND from the output Y (0 sigmoid: y(1 − y); 1 tanh: 1 − y²) or the input X (2 ReLU:
+// 1 where x > 0), for one float or one vector of lanes.
+#define GG_DERIVATIVE(KIND, X, Y, ONE, ZERO) \
+    ((KIND) == 0 ? (Y) * ((ONE) - (Y)) : (KIND) == 1 ? (ONE) - (Y) * (Y) : ((X) > 0.0f ? (ONE) : (ZERO)))
+
+#define GG_BACKWARD_SUMMED_BLOCK(KIND)                                     \
+    {                                                                      \
+        const gg_lanes one = 1, zero = 0;                                  \
+        gg_lanes qg0 = 0, qg1 = 0, qo0 = 0, qo1 = 0;                       \
+        float tg = 0, to = 0;                                              \
+        long whole = c - c % (2 * GG_LANES);                               \
+        for (long i = 0; i < whole; i += 2 * GG_LANES) {                   \
+            gg_lanes g0, g1, x0 = 0, x1 = 0, y0 = 0, y1 = 0;               \
+            GG_LOAD(g0, gb + i);                                           \
+            GG_LOAD(g1, gb + i + GG_LANES);                                \
+            if ((KIND) == 2) {                                             \
+                GG_LOAD(x0, xb + i);                                       \
+                GG_LOAD(x1, xb + i + GG_LANES);                            \
+            } else {                                                       \
+                GG_LOAD(y0, yb + i);                                       \
+                GG_LOAD(y1, yb + i + GG_LANES);                            \
+            }                                                              \
+            gg_lanes o0 = g0 * GG_DERIVATIVE(KIND, x0, y0, one, zero);     \
+            gg_lanes o1 = g1 * GG_DERIVATIVE(KIND, x1, y1, one, zero);     \
+            __builtin_memcpy(ob + i, &o0, sizeof(o0));                     \
+            __builtin_memcpy(ob + i + GG_LANES, &o1, sizeof(o1));          \
+            GG_ADD_SQUARE(qg0, g0)                                         \
+            GG_ADD_SQUARE(qg1, g1)                                         \
+            GG_ADD_SQUARE(qo0, o0)                                         \
+            GG_ADD_SQUARE(qo1, o1)                                         \
+        }                                                                  \
+        for (long i = whole; i < c; i++) {                                 \
+            float gi = gb[i];                                              \
+            float o = gi * GG_DERIVATIVE(KIND, xb[i], yb[i], 1.0f, 0.0f);  \
+            ob[i] = o;                                                     \
+            tg += __builtin_fabsf(gi) < GG_SQUARED_FLOOR ? 0.0f : gi * gi; \
+            to += __builtin_fabsf(o) < GG_SQUARED_FLOOR ? 0.0f : o * o;   \
+        }                                                                  \
+        float block_g = GG_LANE_TOTAL(qg0 + qg1) + tg;                     \
+        float block_o = GG_LANE_TOTAL(qo0 + qo1) + to;                     \
+        *received += GG_TRUSTED(block_g) ? block_g : gg_sum_squares_f32(gb, c); \
+        *sent += GG_TRUSTED(block_o) ? block_o : gg_sum_squares_f32(ob, c); \
+    }
+
+#define GG_BACKWARD_SUMMED_BODY                                            \
+    for (long start = 0; start < n; start += GG_SUM_BLOCK) {               \
+        long c = n - start < GG_SUM_BLOCK ? n - start : GG_SUM_BLOCK;      \
+        const float *xb = x + start, *yb = y + start, *gb = g + start;     \
+        float *ob = out + start;                                           \
+        switch (kind) {                                                    \
+        case 0: GG_BACKWARD_SUMMED_BLOCK(0) break;                         \
+        case 1: GG_BACKWARD_SUMMED_BLOCK(1) break;                         \
+        default: GG_BACKWARD_SUMMED_BLOCK(2) break;                        \
+        }                                                                  \
+    }
+
+#define GG_BACKWARD_SUMMED_ARGS                                            \
+    const float *restrict x, const float *restrict y, const float *restrict g, float *restrict out, long n, int kind, \
+        double *received, double *sent
+
+static void backward_summed_baseline(GG_BACKWARD_SUMMED_ARGS) { GG_BACKWARD_SUMMED_BODY }
+#if defined(__x86_64__)
+GG_AVX512 static void backward_summed_avx512(GG_BACKWARD_SUMMED_ARGS) { GG_BACKWARD_SUMMED_BODY }
+GG_AVX2 static void backward_summed_avx2(GG_BACKWARD_SUMMED_ARGS) { GG_BACKWARD_SUMMED_BODY }
+#endif
+
 void gg_activation_backward_summarized_f32(const float *x, const float *y, const float *g, float *out, long n, int kind,
                                            double *gradient_squares, double *input_gradient_squares) {
     double received = 0, sent = 0;
-    for (long start = 0; start < n; start += GG_BLOCK) {
-        long c = n - start < GG_BLOCK ? n - start : GG_BLOCK;
-        gg_activation_backward_f32(x + start, y + start, g + start, out + start, c, kind);
-        received += gg_sum_squares_blocked_f32(g + start, c);
-        sent += gg_sum_squares_blocked_f32(out + start, c);
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: backward_summed_avx512(x, y, g, out, n, kind, &received, &sent); break;
+    case 1: backward_summed_avx2(x, y, g, out, n, kind, &received, &sent); break;
+    default: backward_summed_baseline(x, y, g, out, n, kind, &received, &sent); break;
     }
+#else
+    backward_summed_baseline(x, y, g, out, n, kind, &received, &sent);
+#endif
     *gradient_squares = received;
     *input_gradient_squares = sent;
 }

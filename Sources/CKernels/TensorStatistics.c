@@ -11,25 +11,11 @@
 //   far under float's rounding. A float block sum is within about 1e-6 relative of the double
 //   one (Higham, "Accuracy and Stability of Numerical Algorithms", §4.2).
 // `#pragma clang fp reassociate(on)` lets clang split each sum over vector lanes.
-#if defined(__x86_64__)
-#include <xmmintrin.h>
-#endif
 #include "CKernels.h"
 #include "Dispatch.h"
+#include "FloatLanes.h"
 
 #define GG_BLOCK 1024L
-
-#if defined(__x86_64__)
-#define GG_FLUSH_DENORMALS unsigned gg_csr_ = _mm_getcsr(); _mm_setcsr(gg_csr_ | 0x8040);
-#define GG_RESTORE_DENORMALS _mm_setcsr(gg_csr_);
-#define GG_FLUSH_AGAIN _mm_setcsr(gg_csr_ | 0x8040);
-#else
-#define GG_FLUSH_AGAIN
-#define GG_FLUSH_DENORMALS
-#define GG_RESTORE_DENORMALS
-#endif
-
-static inline int gg_block_in_range(float squares) { return squares >= 1e-30f && squares <= 1e30f; }
 
 // One element into the accumulators SUM, SQUARES, FINITE, DERIVATIVE and FLAGGED, for a block
 // summed in double. KIND −1: statistics only; 0 sigmoid: flagged = saturated (y < 0.0025 or
@@ -52,25 +38,6 @@ static inline int gg_block_in_range(float squares) { return squares >= 1e-30f &&
             FLAGGED += v > 0.0f;                                           \
         }                                                                  \
     }
-
-// Explicit vectors of 16 float lanes: the compiler is not left to choose which loop to
-// vectorise. Four of each per sum, so that the additions do not wait on each other (an
-// addition's latency is four cycles); a lane sums at most 16 values of a block.
-typedef float gg_lanes __attribute__((ext_vector_type(16)));
-#define GG_LANES 16
-
-// Macros rather than functions: a 16-float vector may not cross a call in the AVX2 and
-// baseline variants.
-#define GG_LOAD(V, P) __builtin_memcpy(&(V), (P), sizeof(V))
-// A tree of halves (16 → 8 → 4 → 2 → 1): four dependent additions, not fifteen.
-#define GG_LANE_TOTAL(V)                                                   \
-    ({                                                                     \
-        gg_lanes gg_v_ = (V);                                              \
-        __typeof__(gg_v_.lo) gg_8_ = gg_v_.lo + gg_v_.hi;                  \
-        __typeof__(gg_8_.lo) gg_4_ = gg_8_.lo + gg_8_.hi;                  \
-        __typeof__(gg_4_.lo) gg_2_ = gg_4_.lo + gg_4_.hi;                  \
-        gg_2_.x + gg_2_.y;                                                 \
-    })
 
 // The float part of one block for KIND: sums of y, y², σ′ and the flagged count, with no finite
 // test: a NaN or ±∞ makes the sum of squares NaN or ∞, and the block is then summed again in

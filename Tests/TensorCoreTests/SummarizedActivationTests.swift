@@ -42,9 +42,11 @@ final class SummarizedActivationTests: XCTestCase {
         let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
         for f in [Activation.sigmoid, .tanh, .relu] {
             let y = x.applying(f)
-            // Ordinary, vanishing (squares under float's normal range: summed again in double) and huge gradients.
-            for scale: Double in [1, 1e-22, 1e18] {
-                let g = Tensor<Float>.normal(shape: [64, 70], std: scale, using: &rng)
+            // Ordinary, small (float sums), vanishing (squares under float's normal range: summed
+            // again in double), huge, and mixed (squares under 2⁻¹²⁶ left out of a float sum).
+            for scale: Double in [1, 1e-14, 1e-22, 1e18, -1] {
+                var g = Tensor<Float>.normal(shape: [64, 70], std: scale < 0 ? 1e-10 : scale, using: &rng)
+                if scale < 0 { g = Tensor(shape: g.shape, scalars: g.scalars.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1e-10 : $0.element }) }
                 let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
                 let plain = x.activationBackward(f, output: y, gradient: g)
                 XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale)")
