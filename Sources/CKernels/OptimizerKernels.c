@@ -2,7 +2,8 @@
 // double) in the same pass, for the gradient monitor: no copy of the weights and no extra pass.
 // Compiled for AVX-512 and AVX2 and chosen at run time. The update does the same operations in
 // the same order as the Swift rule it stands for, without fusing multiply-adds, so the weights
-// are the same bits on every instruction set; only the measuring sums may be reassociated.
+// are the same bits on every instruction set; only the measuring sums may be reassociated and
+// fused.
 #include <math.h>
 #include <stddef.h>
 #include "CKernels.h"
@@ -13,6 +14,7 @@
 #define GG_MEASURE(newp, grad, delta)                                                   \
     {                                                                                   \
         _Pragma("clang fp reassociate(on)")                                             \
+        _Pragma("clang fp contract(fast)")                                              \
         double gg_w_ = (double)(newp), gg_g_ = (double)(grad), gg_d_ = (double)(delta);  \
         weights += gg_w_ * gg_w_;                                                       \
         grads += gg_g_ * gg_g_;                                                         \
@@ -22,6 +24,7 @@
 #define GG_MEASURE_GRADIENT(newp, grad, delta)                                          \
     {                                                                                   \
         _Pragma("clang fp reassociate(on)")                                             \
+        _Pragma("clang fp contract(fast)")                                              \
         double gg_g_ = (double)(grad);                                                  \
         grads += gg_g_ * gg_g_;                                                         \
     }
