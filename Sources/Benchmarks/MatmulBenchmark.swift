@@ -22,21 +22,36 @@ public struct MatmulBenchmark: Sendable {
         var tensorTimes: [Double] = [], directTimes: [Double] = []
         for _ in 0..<repeats {
             tensorTimes.append(Stopwatch.median(repeats: 1) { sink += Tensor.matmul(a, b).scalars[0] })
-            directTimes.append(Stopwatch.median(repeats: 1) {
-                a.withUnsafeBufferPointer { pa in
-                    b.withUnsafeBufferPointer { pb in
-                        c.withUnsafeMutableBufferPointer { pc in
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n),
-                                        1, pa.baseAddress, blasint(n), pb.baseAddress, blasint(n), 0, pc.baseAddress, blasint(n))
-                        }
-                    }
-                }
-                sink += c[0]
-            })
+            directTimes.append(Stopwatch.median(repeats: 1) { sink += sgemm(n, a, b, into: &c) })
         }
         Stopwatch.consume(sink)
         let median = { (t: [Double]) in t.sorted()[t.count / 2] }
         return MatmulBenchmark(size: n, tensorGFLOPS: flops / median(tensorTimes) / 1e9,
                                directGFLOPS: flops / median(directTimes) / 1e9)
+    }
+
+    /// One n×n `cblas_sgemm` of `a` and `b` into `c`; returns an element of the result.
+    static func sgemm(_ n: Int, _ a: Tensor<Float>, _ b: Tensor<Float>, into c: inout [Float]) -> Float {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n),
+                                1, pa.baseAddress, blasint(n), pb.baseAddress, blasint(n), 0, pc.baseAddress, blasint(n))
+                }
+            }
+        }
+        return c[0]
+    }
+
+    /// The machine's sgemm rate now: GFLOP/s of the median of `repeats` n×n `cblas_sgemm` calls
+    /// (default 1024, 3), for a benchmark to set its own rate against, measured between its runs.
+    public static func sgemmRate(size n: Int = 1024, repeats: Int = 3) -> Double {
+        var rng = RandomGenerator(seed: 1)
+        let a = Tensor<Float>.normal(shape: [n, n], using: &rng), b = Tensor<Float>.normal(shape: [n, n], using: &rng)
+        var c = [Float](repeating: 0, count: n * n)
+        var sink: Float = 0
+        let seconds = Stopwatch.median(repeats: repeats) { sink += sgemm(n, a, b, into: &c) }
+        Stopwatch.consume(sink)
+        return 2 * Double(n) * Double(n) * Double(n) / seconds / 1e9
     }
 }

@@ -18,10 +18,6 @@ static void gg_summary_add(gg_summary *total, const gg_summary *part) {
     total->flagged += part->flagged;
 }
 
-static void gg_relu_block(const float *x, float *y, long n) {
-    for (long i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-
 void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int kind, gg_summary *input,
                                           gg_summary *output) {
     *input = (gg_summary){0};
@@ -33,7 +29,7 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
         switch (kind) {
         case 0: gg_sigmoid_f32(xb, yb, c); break;
         case 1: gg_tanh_f32(xb, yb, c); break;
-        default: gg_relu_block(xb, yb, c); break;
+        default: gg_relu_f32(xb, yb, c); break;
         }
         gg_summary part;
         gg_summary_f32(xb, c, -1, &part);

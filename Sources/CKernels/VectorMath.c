@@ -20,17 +20,22 @@
 
 #define GG_SIGMOID_BODY GG_MAP(gg_sigmoid)
 #define GG_TANH_BODY GG_MAP(gg_tanh)
+#define GG_RELU(v) ((v) > 0.0f ? (v) : 0.0f)
+#define GG_RELU_BODY GG_MAP(GG_RELU)
 
 typedef void (*gg_unary)(const float *, float *, long);
 
 static void sigmoid_baseline(const float *x, float *y, long n) { GG_SIGMOID_BODY }
 static void tanh_baseline(const float *x, float *y, long n) { GG_TANH_BODY }
+static void relu_baseline(const float *x, float *y, long n) { GG_RELU_BODY }
 
 #if defined(__x86_64__)
 GG_AVX512 static void sigmoid_avx512(const float *x, float *y, long n) { GG_SIGMOID_BODY }
 GG_AVX512 static void tanh_avx512(const float *x, float *y, long n) { GG_TANH_BODY }
 GG_AVX2 static void sigmoid_avx2(const float *x, float *y, long n) { GG_SIGMOID_BODY }
 GG_AVX2 static void tanh_avx2(const float *x, float *y, long n) { GG_TANH_BODY }
+GG_AVX512 static void relu_avx512(const float *x, float *y, long n) { GG_RELU_BODY }
+GG_AVX2 static void relu_avx2(const float *x, float *y, long n) { GG_RELU_BODY }
 
 int gg_detected_isa(void) {  // 2: AVX-512, 1: AVX2 + FMA, 0: baseline
     __builtin_cpu_init();
@@ -71,6 +76,16 @@ void gg_tanh_f32(const float *x, float *y, long n) {
     }
 #endif
     tanh_baseline(x, y, n);
+}
+
+void gg_relu_f32(const float *x, float *y, long n) {
+#if defined(__x86_64__)
+    switch (gg_isa_level()) {
+    case 2: relu_avx512(x, y, n); return;
+    case 1: relu_avx2(x, y, n); return;
+    }
+#endif
+    relu_baseline(x, y, n);
 }
 
 int gg_limit_isa_level(int level) {

@@ -127,7 +127,7 @@ extension Tensor {
         case .identity: return self
         case .sigmoid: return vectorMap(Scalar.vectorSigmoid)
         case .tanh: return vectorMap(Scalar.vectorTanh)
-        case .relu: return map { Activation.relu.value($0) }
+        case .relu: return vectorMap(Scalar.vectorReLU)
         case .leakyReLU(let s): return map { Activation.leakyReLU(negativeSlope: s).value($0) }
         case .elu(let a): return map { Activation.elu(alpha: a).value($0) }
         case .selu: return map { Activation.selu.value($0) }

@@ -1,7 +1,7 @@
 import CKernels
 import RealModule
 
-/// Sigmoid and tanh over whole arrays, for hot loops.
+/// Sigmoid, tanh and ReLU over whole arrays, for hot loops.
 ///
 /// `Float` runs the C kernels of `CKernels`: Cephes' `expf`/`tanhf` polynomials (Moshier 1989)
 /// vectorised for AVX-512 or AVX2 + FMA, picked at run time (`vectorISA`), within 2.5 ulp of
@@ -13,6 +13,8 @@ public protocol KernelMath {
     static func vectorSigmoid(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
     /// `y[i] = tanh(x[i])` for `i < count`.
     static func vectorTanh(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
+    /// `y[i] = x[i] > 0 ? x[i] : 0` for `i < count` (`Activation.relu`'s rule).
+    static func vectorReLU(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Double: KernelMath {
@@ -25,6 +27,11 @@ extension Double: KernelMath {
     public static func vectorTanh(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) {
         for i in 0..<count { y[i] = .tanh(x[i]) }
     }
+
+    @inlinable
+    public static func vectorReLU(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { y[i] = Activation.relu.value(x[i]) }
+    }
 }
 
 extension Float: KernelMath {
@@ -36,6 +43,11 @@ extension Float: KernelMath {
     @inlinable
     public static func vectorTanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         gg_tanh_f32(x, y, count)
+    }
+
+    @inlinable
+    public static func vectorReLU(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        gg_relu_f32(x, y, count)
     }
 }
 

@@ -10,6 +10,8 @@ final class MLPBenchmarkTests: XCTestCase {
         // 6 · batch · (784·1024 + 1024·1024 + 1024·1024 + 1024·10) floating-point operations.
         XCTAssertEqual(r.flopsPerStep, 6 * 256 * (784 * 1024 + 2 * 1024 * 1024 + 10240))
         XCTAssertTrue(r.gflops.isFinite && r.gflops > 0)
+        XCTAssertTrue(r.sgemmGFLOPS.isFinite && r.sgemmGFLOPS > 0)
+        XCTAssertEqual(r.shareOfSgemm, r.gflops / r.sgemmGFLOPS, accuracy: 1e-9, "one run: its own rate over the sgemm after it")
     }
 }
 

@@ -43,6 +43,18 @@ final class ActivationTests: XCTestCase {
         }
     }
 
+    /// Float's ReLU runs a C kernel at every instruction set this CPU has: the scalar rule's
+    /// bits, −0, ±∞, NaN and a ragged length included.
+    func testFloatReLUKernelIsTheScalarRule() {
+        var rng = RandomGenerator(seed: 2)
+        let values = Tensor<Float>.normal(shape: [1037], using: &rng).scalars + [-0.0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude]
+        let x = Tensor(values)
+        for level in availableVectorISALevels {
+            let y = withVectorISALevel(level) { x.applying(.relu) }
+            XCTAssertEqual(y.scalars.map(\.bitPattern), values.map { Activation.relu.value($0).bitPattern }, "ISA level \(level)")
+        }
+    }
+
     /// The one-pass backward (a C kernel for Float's sigmoid, tanh and ReLU, at every
     /// instruction set this CPU has) gives the same bits as g ⊙ f′ in two passes; ragged length.
     func testActivationBackwardIsTheProductWithTheDerivative() {
