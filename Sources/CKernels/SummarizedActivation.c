@@ -61,9 +61,9 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
 #define GG_TRUSTED(S) ((S) >= 1e-29f && (S) <= 1e30f)
 
 // f′ for KIND from the output Y (0 sigmoid: y(1 − y); 1 tanh: 1 − y²) or the input X (2 ReLU:
-// 1 where x > 0), for one float or one vector of lanes.
+// 1 unless x ≤ 0, so 1 at NaN as PyTorch's threshold_backward), for one float or one vector of lanes.
 #define GG_DERIVATIVE(KIND, X, Y, ONE, ZERO) \
-    ((KIND) == 0 ? (Y) * ((ONE) - (Y)) : (KIND) == 1 ? (ONE) - (Y) * (Y) : ((X) > 0.0f ? (ONE) : (ZERO)))
+    ((KIND) == 0 ? (Y) * ((ONE) - (Y)) : (KIND) == 1 ? (ONE) - (Y) * (Y) : ((X) <= 0.0f ? (ZERO) : (ONE)))
 
 #define GG_BACKWARD_SUMMED_BLOCK(KIND)                                     \
     {                                                                      \

@@ -20,7 +20,7 @@
 
 #define GG_SIGMOID_BODY GG_MAP(gg_sigmoid)
 #define GG_TANH_BODY GG_MAP(gg_tanh)
-#define GG_RELU(v) ((v) > 0.0f ? (v) : 0.0f)
+#define GG_RELU(v) ((v) < 0.0f ? 0.0f : (v))  // PyTorch's rule: NaN and −0 pass through
 #define GG_RELU_BODY GG_MAP(GG_RELU)
 
 typedef void (*gg_unary)(const float *, float *, long);
@@ -105,7 +105,7 @@ const char *gg_vector_isa(void) {
 }
 
 // --- Back-propagation through an activation: out = g · f′, f′ read from the output y (sigmoid:
-// y(1 − y), tanh: 1 − y²) or the input x (ReLU: 1 where x > 0), in one pass and without fusing
+// y(1 − y), tanh: 1 − y²) or the input x (ReLU: 0 where x ≤ 0, else 1), in one pass and without fusing
 // multiply-adds, so the result is the same bits as g ⊙ f′ computed in two passes.
 #pragma clang fp contract(off)
 
@@ -115,7 +115,7 @@ const char *gg_vector_isa(void) {
     else if (kind == 1)                                                            \
         for (long i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);         \
     else                                                                           \
-        for (long i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
+        for (long i = 0; i < n; i++) out[i] = g[i] * (x[i] <= 0.0f ? 0.0f : 1.0f);
 
 #define GG_ACTIVATION_BACKWARD_ARGS                                                \
     const float *restrict x, const float *restrict y, const float *restrict g, float *restrict out, long n, int kind

@@ -80,7 +80,7 @@ public enum Activation: Sendable, Equatable, Hashable {
             let e = T.exp(x)
             return e / (1 + e)
         case .tanh: return .tanh(x)
-        case .relu: return x > 0 ? x : 0
+        case .relu: return x < 0 ? 0 : x  // PyTorch's rule: NaN and −0 pass through
         case .leakyReLU(let s): return x > 0 ? x : T(s) * x
         case .elu(let a): return x > 0 ? x : T(a) * .expMinusOne(x)
         case .selu:
@@ -99,7 +99,7 @@ public enum Activation: Sendable, Equatable, Hashable {
         case .identity: return 1
         case .sigmoid: return y * (1 - y)
         case .tanh: return 1 - y * y
-        case .relu: return x > 0 ? 1 : 0
+        case .relu: return x <= 0 ? 0 : 1  // PyTorch's threshold_backward: 1 at NaN
         case .leakyReLU(let s): return x > 0 ? 1 : T(s)
         case .elu(let a): return x > 0 ? 1 : T(a) * .exp(x)
         case .selu: return T(Activation.seluScale) * (x > 0 ? 1 : T(Activation.seluAlpha) * .exp(x))

@@ -13,7 +13,7 @@ public protocol KernelMath {
     static func vectorSigmoid(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
     /// `y[i] = tanh(x[i])` for `i < count`.
     static func vectorTanh(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
-    /// `y[i] = x[i] > 0 ? x[i] : 0` for `i < count` (`Activation.relu`'s rule).
+    /// `y[i] = x[i] < 0 ? 0 : x[i]` for `i < count` (`Activation.relu`'s rule: NaN and −0 pass).
     static func vectorReLU(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
 }
 

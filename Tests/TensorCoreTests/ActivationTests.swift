@@ -43,6 +43,24 @@ final class ActivationTests: XCTestCase {
         }
     }
 
+    /// ReLU follows PyTorch (torch.relu, threshold_backward) where the plain formula leaves a
+    /// choice: relu(NaN) = NaN, relu(−0) = −0, and the derivative is 1 at NaN, 0 at ±0.
+    func testReLUMatchesPyTorchAtNaNAndSignedZero() {
+        let relu = Activation.relu
+        XCTAssertTrue(relu.value(Float.nan).isNaN, "a NaN is not hidden")
+        XCTAssertEqual(relu.value(Float(-0.0)).bitPattern, Float(-0.0).bitPattern)
+        XCTAssertEqual(relu.value(Float(-2)), 0)
+        XCTAssertEqual(relu.derivative(x: Float.nan, y: .nan), 1)
+        XCTAssertEqual(relu.derivative(x: Float(-0.0), y: 0), 0)
+        XCTAssertEqual(relu.derivative(x: Float(0), y: 0), 0)
+        let x = Tensor<Float>([.nan, -0.0, 0, -1, 2, .infinity, -.infinity] + [Float](repeating: .nan, count: 40))
+        let y = x.applying(.relu)
+        XCTAssertTrue(y.scalars[0].isNaN && y.scalars[7].isNaN)
+        XCTAssertEqual(Array(y.scalars[1...6]).map(\.bitPattern), [Float(-0.0), 0, 0, 2, .infinity, 0].map(\.bitPattern))
+        let g = x.activationBackward(.relu, output: y, gradient: Tensor(repeating: 1, shape: x.shape))
+        XCTAssertEqual(Array(g.scalars[0...6]), [1, 0, 0, 0, 1, 1, 0], "PyTorch: [1, 0, 0, 0, 1, 1, 0]")
+    }
+
     /// Float's ReLU runs a C kernel at every instruction set this CPU has: the scalar rule's
     /// bits, −0, ±∞, NaN and a ragged length included.
     func testFloatReLUKernelIsTheScalarRule() {

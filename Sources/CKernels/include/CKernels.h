@@ -10,12 +10,13 @@ void gg_sigmoid_f32(const float *x, float *y, long n);
 /// y[i] = tanh(x[i]) for i < n; x and y are the same array or do not overlap.
 void gg_tanh_f32(const float *x, float *y, long n);
 
-/// y[i] = x[i] where x[i] > 0, else 0 (Activation.relu's rule) for i < n; x and y are the same
-/// array or do not overlap.
+/// y[i] = x[i] < 0 ? 0 : x[i] (Activation.relu's rule, PyTorch's: NaN and −0 pass through) for
+/// i < n; x and y are the same array or do not overlap.
 void gg_relu_f32(const float *x, float *y, long n);
 
 /// out[i] = g[i] · f′ for i < n, f′ from the output y (kind 0 sigmoid: y(1 − y); kind 1 tanh:
-/// 1 − y²) or the input x (kind 2 ReLU: 1 where x > 0, else 0); out does not overlap the others.
+/// 1 − y²) or the input x (kind 2 ReLU: 0 where x ≤ 0, else 1, so 1 at NaN as in PyTorch); out
+/// does not overlap the others.
 void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind);
 
 /// out[j] = Σ over r < rows of x[r·cols + j] for j < cols, the rows added in order (the same
