@@ -12,8 +12,10 @@ enum GRUKernel {
         _ d: RecurrentDimensions, inputPart: consuming Tensor<Scalar>, recurrent: SmallGemmOperand<Scalar>, biasHH: Tensor<Scalar>?
     ) -> RecurrentTape<Scalar> {
         var gates = inputPart
-        var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, d.hidden])
-        var candidateHidden = hidden  // W_hn h_{t−1} + b_hn per step
+        // Every step writes its block of both in full: no zeroing, and buffers of their own.
+        func perStep() -> Tensor<Scalar> { Tensor(shape: [d.steps * d.batch, d.hidden]) { _ in } }
+        var hidden = perStep()
+        var candidateHidden = perStep()  // W_hn h_{t−1} + b_hn per step
         var recurrentPart = Tensor<Scalar>(zeros: [d.batch, 3 * d.hidden])
         let bias = biasHH ?? Tensor(zeros: [3 * d.hidden])
         bias.withUnsafeBufferPointer { bias in

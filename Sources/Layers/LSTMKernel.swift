@@ -11,8 +11,10 @@ enum LSTMKernel {
         _ d: RecurrentDimensions, preactivations: consuming Tensor<Scalar>, recurrent: SmallGemmOperand<Scalar>
     ) -> RecurrentTape<Scalar> {
         var gates = preactivations
-        var hidden = Tensor<Scalar>(zeros: [d.steps * d.batch, d.hidden])
-        var cell = hidden, cellTanh = hidden
+        // Every step writes its block of each in full: no zeroing, and three buffers of their own
+        // (copies of one zeroed tensor would each be copied again on first write).
+        func perStep() -> Tensor<Scalar> { Tensor(shape: [d.steps * d.batch, d.hidden]) { _ in } }
+        var hidden = perStep(), cell = perStep(), cellTanh = perStep()
         gates.withUnsafeMutableBufferPointer { g in
             hidden.withUnsafeMutableBufferPointer { h in
                 cell.withUnsafeMutableBufferPointer { c in
