@@ -60,10 +60,12 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
     }
 #define GG_TRUSTED(S) ((S) >= 1e-29f && (S) <= 1e30f)
 
-// f′ for KIND from the output Y (0 sigmoid: y(1 − y); 1 tanh: 1 − y²) or the input X (2 ReLU:
-// 1 unless x ≤ 0, so 1 at NaN as PyTorch's threshold_backward), for one float or one vector of lanes.
-#define GG_DERIVATIVE(KIND, X, Y, ONE, ZERO) \
-    ((KIND) == 0 ? (Y) * ((ONE) - (Y)) : (KIND) == 1 ? (ONE) - (Y) * (Y) : ((X) <= 0.0f ? (ZERO) : (ONE)))
+// ∂L/∂z from G for KIND, as gg_activation_backward_f32: G · f′ with f′ from the output Y
+// (0 sigmoid: y(1 − y); 1 tanh: 1 − y²), or for 2 ReLU a choice on the input X (0 where x ≤ 0,
+// else G), for one float or one vector of lanes.
+#define GG_BACKWARD(KIND, G, X, Y, ONE, ZERO)                                                  \
+    ((KIND) == 0 ? (G) * ((Y) * ((ONE) - (Y)))                                                  \
+                 : (KIND) == 1 ? (G) * ((ONE) - (Y) * (Y)) : ((X) <= 0.0f ? (ZERO) : (G)))
 
 #define GG_BACKWARD_SUMMED_BLOCK(KIND)                                     \
     {                                                                      \
@@ -82,8 +84,8 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
                 GG_LOAD(y0, yb + i);                                       \
                 GG_LOAD(y1, yb + i + GG_LANES);                            \
             }                                                              \
-            gg_lanes o0 = g0 * GG_DERIVATIVE(KIND, x0, y0, one, zero);     \
-            gg_lanes o1 = g1 * GG_DERIVATIVE(KIND, x1, y1, one, zero);     \
+            gg_lanes o0 = GG_BACKWARD(KIND, g0, x0, y0, one, zero);        \
+            gg_lanes o1 = GG_BACKWARD(KIND, g1, x1, y1, one, zero);        \
             __builtin_memcpy(ob + i, &o0, sizeof(o0));                     \
             __builtin_memcpy(ob + i + GG_LANES, &o1, sizeof(o1));          \
             GG_ADD_SQUARE(qg0, g0)                                         \
@@ -93,7 +95,7 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
         }                                                                  \
         for (long i = whole; i < c; i++) {                                 \
             float gi = gb[i];                                              \
-            float o = gi * GG_DERIVATIVE(KIND, xb[i], yb[i], 1.0f, 0.0f);  \
+            float o = GG_BACKWARD(KIND, gi, xb[i], yb[i], 1.0f, 0.0f);     \
             ob[i] = o;                                                     \
             tg += __builtin_fabsf(gi) < GG_SQUARED_FLOOR ? 0.0f : gi * gi; \
             to += __builtin_fabsf(o) < GG_SQUARED_FLOOR ? 0.0f : o * o;   \

@@ -105,7 +105,8 @@ const char *gg_vector_isa(void) {
 }
 
 // --- Back-propagation through an activation: out = g · f′, f′ read from the output y (sigmoid:
-// y(1 − y), tanh: 1 − y²) or the input x (ReLU: 0 where x ≤ 0, else 1), in one pass and without fusing
+// y(1 − y), tanh: 1 − y²) or, for ReLU, a choice on the input x (0 where x ≤ 0, else g, as
+// PyTorch's threshold_backward), in one pass and without fusing
 // multiply-adds, so the result is the same bits as g ⊙ f′ computed in two passes.
 #pragma clang fp contract(off)
 
@@ -115,7 +116,7 @@ const char *gg_vector_isa(void) {
     else if (kind == 1)                                                            \
         for (long i = 0; i < n; i++) out[i] = g[i] * (1.0f - y[i] * y[i]);         \
     else                                                                           \
-        for (long i = 0; i < n; i++) out[i] = g[i] * (x[i] <= 0.0f ? 0.0f : 1.0f);
+        for (long i = 0; i < n; i++) out[i] = x[i] <= 0.0f ? 0.0f : g[i];
 
 #define GG_ACTIVATION_BACKWARD_ARGS                                                \
     const float *restrict x, const float *restrict y, const float *restrict g, float *restrict out, long n, int kind

@@ -148,8 +148,10 @@ extension Tensor {
     }
 
     /// `gradient ⊙ f′` for this input and its `output` under `f`: back-propagation through an
-    /// activation. Float's sigmoid, tanh and ReLU take one vectorised pass (CKernels), the
-    /// same bits as the product with `activationDerivative`.
+    /// activation. ReLU selects rather than multiplies, as PyTorch's `threshold_backward`
+    /// (`x ≤ 0 ? 0 : gradient`): a unit that is off passes 0 even for an infinite or NaN
+    /// gradient. Float's sigmoid, tanh and ReLU take one vectorised pass (CKernels), the same
+    /// bits as the two-pass rule.
     @inlinable
     public func activationBackward(_ f: Activation, output: Tensor, gradient: Tensor) -> Tensor {
         precondition(gradient.shape == shape && output.shape == shape,
@@ -161,7 +163,10 @@ extension Tensor {
         case .relu: kind = 2
         default: return gradient * activationDerivative(f, output: output)
         }
-        guard Scalar.self == Float.self, count > 0 else { return gradient * activationDerivative(f, output: output) }
+        guard Scalar.self == Float.self, count > 0 else {
+            if f == .relu { return Tensor.zip(self, gradient, operation: "reluBackward") { x, g in x <= 0 ? 0 : g } }
+            return gradient * activationDerivative(f, output: output)
+        }
         return withUnsafeBufferPointer { x in
             output.withUnsafeBufferPointer { y in
                 gradient.withUnsafeBufferPointer { g in

@@ -59,6 +59,20 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(Array(y.scalars[1...6]).map(\.bitPattern), [Float(-0.0), 0, 0, 2, .infinity, 0].map(\.bitPattern))
         let g = x.activationBackward(.relu, output: y, gradient: Tensor(repeating: 1, shape: x.shape))
         XCTAssertEqual(Array(g.scalars[0...6]), [1, 0, 0, 0, 1, 1, 0], "PyTorch: [1, 0, 0, 0, 1, 1, 0]")
+        // threshold_backward chooses: an off unit passes 0 even for an infinite gradient; PyTorch
+        // gives [0, inf, -3, 0] for x = [-1, 2, NaN, -0] and these gradients.
+        let x4 = Tensor<Float>([-1, 2, .nan, -0.0] + [Float](repeating: -1, count: 40))
+        let g4 = Tensor<Float>([.infinity, .infinity, -3, -5] + [Float](repeating: .infinity, count: 40))
+        for t in [x4, Tensor<Float>(Array(x4.scalars.prefix(4)))] {  // the vector loop and the scalar tail
+            let back = t.activationBackward(.relu, output: t.applying(.relu), gradient: Tensor(Array(g4.scalars.prefix(t.count))))
+            XCTAssertEqual(Array(back.scalars.prefix(4)).map(\.bitPattern), [Float(0), .infinity, -3, 0].map(\.bitPattern))
+            XCTAssertTrue(back.scalars.dropFirst(4).allSatisfy { $0 == 0 })
+            let summed = try! XCTUnwrap(t.activationBackwardSummed(.relu, output: t.applying(.relu), gradient: Tensor(Array(g4.scalars.prefix(t.count)))))
+            XCTAssertEqual(summed.inputGradient.scalars.map(\.bitPattern), back.scalars.map(\.bitPattern))
+        }
+        let xd = Tensor<Double>([-1, 2, .nan, -0.0])
+        XCTAssertEqual(xd.activationBackward(.relu, output: xd.applying(.relu), gradient: Tensor([.infinity, .infinity, -3, -5])).scalars.map(\.bitPattern),
+                       [Double(0), .infinity, -3, 0].map(\.bitPattern), "Double takes the same rule")
     }
 
     /// Float's ReLU runs a C kernel at every instruction set this CPU has: the scalar rule's
@@ -74,14 +88,16 @@ final class ActivationTests: XCTestCase {
     }
 
     /// The one-pass backward (a C kernel for Float's sigmoid, tanh and ReLU, at every
-    /// instruction set this CPU has) gives the same bits as g ⊙ f′ in two passes; ragged length.
+    /// instruction set this CPU has) gives the same bits as the two-pass rule (g ⊙ f′; ReLU's
+    /// choice x ≤ 0 ? 0 : g); ragged length.
     func testActivationBackwardIsTheProductWithTheDerivative() {
         var rng = RandomGenerator(seed: 12)
         let x = Tensor<Float>.normal(shape: [7, 37], std: 3, using: &rng)
         let g = Tensor<Float>.normal(shape: [7, 37], using: &rng)
         for f: Activation in [.sigmoid, .tanh, .relu, .gelu] {
             let y = x.applying(f)
-            let expected = (g * x.activationDerivative(f, output: y)).scalars.map(\.bitPattern)
+            let expected = (f == .relu ? Tensor.where(x.greater(0), g, Tensor(zeros: g.shape)) : g * x.activationDerivative(f, output: y))
+                .scalars.map(\.bitPattern)
             for level in availableVectorISALevels {
                 withVectorISALevel(level) {
                     XCTAssertEqual(x.activationBackward(f, output: y, gradient: g).scalars.map(\.bitPattern), expected, "\(f.name) ISA \(level)")

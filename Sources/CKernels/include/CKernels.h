@@ -15,8 +15,9 @@ void gg_tanh_f32(const float *x, float *y, long n);
 void gg_relu_f32(const float *x, float *y, long n);
 
 /// out[i] = g[i] · f′ for i < n, f′ from the output y (kind 0 sigmoid: y(1 − y); kind 1 tanh:
-/// 1 − y²) or the input x (kind 2 ReLU: 0 where x ≤ 0, else 1, so 1 at NaN as in PyTorch); out
-/// does not overlap the others.
+/// 1 − y²); kind 2 ReLU chooses on the input x: 0 where x ≤ 0, else g[i] (PyTorch's
+/// threshold_backward: g passes at NaN, and 0 stays 0 for an infinite g); out does not overlap
+/// the others.
 void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind);
 
 /// out[j] = Σ over r < rows of x[r·cols + j] for j < cols, the rows added in order (the same
