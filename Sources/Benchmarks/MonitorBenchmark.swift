@@ -16,8 +16,8 @@ public enum MonitorBenchmark {
         public let overheadQuartiles: (lower: Double, upper: Double)
     }
 
-    /// Times `pairs` pairs of steps (default 100), one with the monitor off and one with it on.
-    public static func run(pairs: Int = 100) throws -> Result {
+    /// Times `pairs` pairs of steps (default 200), one with the monitor off and one with it on.
+    public static func run(pairs: Int = 200) throws -> Result {
         precondition(pairs > 0, "MonitorBenchmark: pairs must be positive")
         var rng = RandomGenerator(seed: 0)
         let (batch, width, depth) = (128, 256, 20)

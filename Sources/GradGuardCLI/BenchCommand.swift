@@ -152,7 +152,7 @@ struct BenchCommand: ParsableCommand {
             commandName: "monitor",
             abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
 
-        @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating.") var pairs = 100
+        @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating.") var pairs = 200
 
         func validate() throws {
             guard pairs >= 1 else { throw ValidationError("--pairs must be positive") }
