@@ -134,45 +134,6 @@
     }                                                                      \
     return squares;
 
-// Σ x² in float lanes per block, with the summary's rule for a block out of range (or NaN or
-// ±∞): summed again by DOUBLE_SQUARES, so NaN and ±∞ still show. Within about 1e-6 relative of
-// the double sum and faster from the level-1 cache (1.3–1.9 against 2.1–3.3 µs for 32 K floats,
-// Xeon model 106), for the monitor's ‖∂L/∂a‖, which the activation's backward kernel takes per
-// block while the block is there.
-#define GG_SQUARES_FAST_BODY(DOUBLE_SQUARES)                               \
-    _Pragma("clang fp contract(fast)")                                     \
-    double total = 0;                                                      \
-    GG_FLUSH_DENORMALS                                                     \
-    for (long start = 0; start < n; start += GG_BLOCK) {                   \
-        long c = n - start < GG_BLOCK ? n - start : GG_BLOCK;              \
-        const float *x = data + start;                                     \
-        gg_lanes q0 = 0, q1 = 0, q2 = 0, q3 = 0;                           \
-        float tq = 0;                                                      \
-        long whole = c - c % (4 * GG_LANES);                               \
-        for (long i = 0; i < whole; i += 4 * GG_LANES) {                   \
-            gg_lanes a, b, e, h;                                           \
-            GG_LOAD(a, x + i);                                             \
-            GG_LOAD(b, x + i + GG_LANES);                                  \
-            GG_LOAD(e, x + i + 2 * GG_LANES);                              \
-            GG_LOAD(h, x + i + 3 * GG_LANES);                              \
-            q0 += a * a;                                                   \
-            q1 += b * b;                                                   \
-            q2 += e * e;                                                   \
-            q3 += h * h;                                                   \
-        }                                                                  \
-        for (long i = whole; i < c; i++) tq += x[i] * x[i];                \
-        float block = GG_LANE_TOTAL((q0 + q1) + (q2 + q3)) + tq;           \
-        if (gg_block_in_range(block)) {                                    \
-            total += block;                                                \
-        } else {                                                           \
-            GG_RESTORE_DENORMALS                                           \
-            total += DOUBLE_SQUARES(x, c);                                 \
-            GG_FLUSH_AGAIN                                                 \
-        }                                                                  \
-    }                                                                      \
-    GG_RESTORE_DENORMALS                                                   \
-    return total;
-
 #define GG_DISTANCE_BODY                                                   \
     _Pragma("clang fp reassociate(on)")                                    \
     double squares = 0;                                                    \
@@ -204,7 +165,6 @@ static void gg_summary_block_double(const float *x, long c, int kind, gg_summary
 static void summary_baseline(const float *data, long n, int kind, gg_summary *out) { GG_SUMMARY_BODY }
 static double squares_baseline(const float *x, long n) { GG_SQUARES_BODY }
 static double distance_baseline(const float *a, const float *b, long n) { GG_DISTANCE_BODY }
-static double squares_fast_baseline(const float *data, long n) { GG_SQUARES_FAST_BODY(squares_baseline) }
 
 #if defined(__x86_64__)
 GG_AVX512 static void summary_avx512(const float *data, long n, int kind, gg_summary *out) { GG_SUMMARY_BODY }
@@ -213,8 +173,6 @@ GG_AVX512 static double squares_avx512(const float *x, long n) { GG_SQUARES_BODY
 GG_AVX2 static double squares_avx2(const float *x, long n) { GG_SQUARES_BODY }
 GG_AVX512 static double distance_avx512(const float *a, const float *b, long n) { GG_DISTANCE_BODY }
 GG_AVX2 static double distance_avx2(const float *a, const float *b, long n) { GG_DISTANCE_BODY }
-GG_AVX512 static double squares_fast_avx512(const float *data, long n) { GG_SQUARES_FAST_BODY(squares_avx512) }
-GG_AVX2 static double squares_fast_avx2(const float *data, long n) { GG_SQUARES_FAST_BODY(squares_avx2) }
 #endif
 
 void gg_summary_f32(const float *x, long n, int kind, gg_summary *out) {
@@ -247,16 +205,6 @@ double gg_sum_squares_f32(const float *x, long n) {
     }
 #endif
     return squares_baseline(x, n);
-}
-
-double gg_sum_squares_blocked_f32(const float *x, long n) {
-#if defined(__x86_64__)
-    switch (gg_isa_level()) {
-    case 2: return squares_fast_avx512(x, n);
-    case 1: return squares_fast_avx2(x, n);
-    }
-#endif
-    return squares_fast_baseline(x, n);
 }
 
 double gg_distance_squared_f32(const float *a, const float *b, long n) {

@@ -74,11 +74,6 @@ void gg_activation_backward_summarized_f32(const float *x, const float *y, const
 /// Σ x[i]² in double over every element (NaN or ±inf make it NaN or inf).
 double gg_sum_squares_f32(const float *x, long n);
 
-/// Σ x[i]² summed in float lanes per block of 1024, the blocks in double: within about 1e-6
-/// relative of gg_sum_squares_f32, with the same range (a block whose float sum leaves
-/// [1e-30, 1e30] is summed again in double) and NaN or ±inf shown as they are.
-double gg_sum_squares_blocked_f32(const float *x, long n);
-
 /// Σ (a[i] − b[i])² in double, each difference taken in float.
 double gg_distance_squared_f32(const float *a, const float *b, long n);
 
