@@ -35,8 +35,9 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     private let layerIndex: [String: Int]
     /// The weights before the next recorded step, kept only while no trainer is attached.
     private var snapshot: [ObjectIdentifier: Tensor<Scalar>] = [:]
-    /// Each optimizer parameter's index, by identity, while attached.
-    private var parameterIndex: [ObjectIdentifier: Int] = [:]
+    /// Per observed layer, the optimizer's indices of its weights while attached; nil for a layer
+    /// with a weight the optimizer does not update.
+    private var measureIndices: [[Int]?] = []
 
     /// Observes every leaf module of `model` (each Linear, activation, norm and recurrent layer).
     public init(model: Module<Scalar>, every: Int = 1) {
@@ -63,7 +64,11 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         if tap == nil { tap = LayerTap(model) }
         tap?.keepsGradients = false
         let optimizer = trainer.optimizer
-        parameterIndex = Dictionary(optimizer.parameters.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
+        let parameterIndex = Dictionary(optimizer.parameters.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
+        measureIndices = layers.map { layer in
+            let found = layer.weights.compactMap { parameterIndex[ObjectIdentifier($0)] }
+            return found.count == layer.weights.count ? found : nil
+        }
         snapshot = [:]
         let start = trainer.onStepStart { [unowned self] step in
             tap?.summarizes = isDue(step)
@@ -85,23 +90,24 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         }
         guard isDue(context.step) else { return }
         let optimizer = attachment?.trainer.optimizer
-        func measures(_ weights: [Variable<Scalar>]) -> [Optimizer<Scalar>.StepMeasure]? {
-            guard let optimizer, context.clip.shouldStep else { return nil }
-            let found = weights.compactMap { w in parameterIndex[ObjectIdentifier(w)].flatMap { optimizer.measures[$0] } }
-            return found.count == weights.count ? found : nil
+        let stepMeasures = optimizer.flatMap { context.clip.shouldStep ? $0.measures : nil }
+        func measures(_ layer: Int) -> [Optimizer<Scalar>.StepMeasure]? {
+            guard let stepMeasures, let indices = measureIndices[layer] else { return nil }
+            let found = indices.compactMap { stepMeasures[$0] }
+            return found.count == indices.count ? found : nil
         }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         let checksUnits = bins != nil || records.count % Swift.max(identicalUnitsEvery, 1) == 0
         var byLayer = [LayerTap<Scalar>.Record?](repeating: nil, count: layers.count)
         for record in outputs { if let i = layerIndex[record.path] { byLayer[i] = record } }  // the last call of a layer wins
-        let layerRecords = zip(layers, byLayer).compactMap { layer, output -> LayerRecord? in
-            guard let output else { return nil }
-            let (path, kind, module, weights) = layer
+        let layerRecords = layers.indices.compactMap { index -> LayerRecord? in
+            guard let output = byLayer[index] else { return nil }
+            let (path, kind, module, weights) = layers[index]
             // A skipped step (non-finite gradient) left the weights as they were.
             let previous = optimizer != nil && !context.clip.shouldStep
                 ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
             return LayerStatistics.record(path: path, kind: kind, module: module, output: output, weights: weights, previous: previous,
-                                          measures: weights.isEmpty ? nil : measures(weights), histogramBins: bins,
+                                          measures: weights.isEmpty ? nil : measures(index), histogramBins: bins,
                                           checksUnits: checksUnits)
         }
         records.append(StepRecord(
