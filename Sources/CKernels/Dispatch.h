@@ -12,3 +12,10 @@ int gg_isa_level(void);
 
 /// What this CPU (and its OS) supports, detected on each call.
 int gg_detected_isa(void);
+
+/// Element-wise kernels run in two halves at once (gg_run_in_halves) from this many elements.
+#define GG_ACTIVATION_SPLIT (1L << 14)
+
+/// Where an array of n floats is split in two: near the middle, at a multiple of 16 floats (a
+/// 64-byte cache line), so that no line is written by both threads.
+static inline long gg_split_point(long n) { return (n / 2) & ~15L; }

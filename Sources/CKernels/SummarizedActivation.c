@@ -18,8 +18,7 @@ static void gg_summary_add(gg_summary *total, const gg_summary *part) {
     total->flagged += part->flagged;
 }
 
-void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int kind, gg_summary *input,
-                                          gg_summary *output) {
+static void forward_range(const float *x, float *y, long n, int kind, gg_summary *input, gg_summary *output) {
     *input = (gg_summary){0};
     *output = (gg_summary){0};
     for (long start = 0; start < n; start += GG_BLOCK) {
@@ -37,6 +36,37 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
         gg_summary_f32(yb, c, kind, &part);
         gg_summary_add(output, &part);
     }
+}
+
+// Large arrays: the two halves at once (gg_run_in_halves), each with its own sums.
+typedef struct {
+    const float *x, *y, *g;
+    float *out;
+    long n;
+    int kind;
+    gg_summary input[2], output[2];
+    double received[2], sent[2];
+} gg_summed_task;
+
+static void forward_half(void *context, int half) {
+    gg_summed_task *t = context;
+    long middle = gg_split_point(t->n);
+    long begin = half ? middle : 0, count = half ? t->n - middle : middle;
+    forward_range(t->x + begin, t->out + begin, count, t->kind, &t->input[half], &t->output[half]);
+}
+
+void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int kind, gg_summary *input,
+                                          gg_summary *output) {
+    if (n < GG_ACTIVATION_SPLIT) {
+        forward_range(x, y, n, kind, input, output);
+        return;
+    }
+    gg_summed_task task = {.x = x, .out = y, .n = n, .kind = kind};
+    gg_run_in_halves(forward_half, &task);
+    *input = task.input[0];
+    gg_summary_add(input, &task.input[1]);
+    *output = task.output[0];
+    gg_summary_add(output, &task.output[1]);
 }
 
 // --- Backward: one loop per block computes out = g · f′ exactly as gg_activation_backward_f32
@@ -128,18 +158,34 @@ GG_AVX512 static void backward_summed_avx512(GG_BACKWARD_SUMMED_ARGS) { GG_BACKW
 GG_AVX2 static void backward_summed_avx2(GG_BACKWARD_SUMMED_ARGS) { GG_BACKWARD_SUMMED_BODY }
 #endif
 
-void gg_activation_backward_summarized_f32(const float *x, const float *y, const float *g, float *out, long n, int kind,
-                                           double *gradient_squares, double *input_gradient_squares) {
-    double received = 0, sent = 0;
+static void backward_range(const float *x, const float *y, const float *g, float *out, long n, int kind, double *received,
+                           double *sent) {
+    *received = 0;
+    *sent = 0;
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
-    case 2: backward_summed_avx512(x, y, g, out, n, kind, &received, &sent); break;
-    case 1: backward_summed_avx2(x, y, g, out, n, kind, &received, &sent); break;
-    default: backward_summed_baseline(x, y, g, out, n, kind, &received, &sent); break;
+    case 2: backward_summed_avx512(x, y, g, out, n, kind, received, sent); return;
+    case 1: backward_summed_avx2(x, y, g, out, n, kind, received, sent); return;
     }
-#else
-    backward_summed_baseline(x, y, g, out, n, kind, &received, &sent);
 #endif
-    *gradient_squares = received;
-    *input_gradient_squares = sent;
+    backward_summed_baseline(x, y, g, out, n, kind, received, sent);
+}
+
+static void backward_half(void *context, int half) {
+    gg_summed_task *t = context;
+    long middle = gg_split_point(t->n);
+    long begin = half ? middle : 0, count = half ? t->n - middle : middle;
+    backward_range(t->x + begin, t->y + begin, t->g + begin, t->out + begin, count, t->kind, &t->received[half], &t->sent[half]);
+}
+
+void gg_activation_backward_summarized_f32(const float *x, const float *y, const float *g, float *out, long n, int kind,
+                                           double *gradient_squares, double *input_gradient_squares) {
+    if (n < GG_ACTIVATION_SPLIT) {
+        backward_range(x, y, g, out, n, kind, gradient_squares, input_gradient_squares);
+        return;
+    }
+    gg_summed_task task = {.x = x, .y = y, .g = g, .out = out, .n = n, .kind = kind};
+    gg_run_in_halves(backward_half, &task);
+    *gradient_squares = task.received[0] + task.received[1];
+    *input_gradient_squares = task.sent[0] + task.sent[1];
 }

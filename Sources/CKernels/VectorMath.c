@@ -58,7 +58,7 @@ int gg_isa_level(void) {
     return value;
 }
 
-void gg_sigmoid_f32(const float *x, float *y, long n) {
+static void sigmoid_range(const float *x, float *y, long n) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: sigmoid_avx512(x, y, n); return;
@@ -68,7 +68,7 @@ void gg_sigmoid_f32(const float *x, float *y, long n) {
     sigmoid_baseline(x, y, n);
 }
 
-void gg_tanh_f32(const float *x, float *y, long n) {
+static void tanh_range(const float *x, float *y, long n) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: tanh_avx512(x, y, n); return;
@@ -78,7 +78,7 @@ void gg_tanh_f32(const float *x, float *y, long n) {
     tanh_baseline(x, y, n);
 }
 
-void gg_relu_f32(const float *x, float *y, long n) {
+static void relu_range(const float *x, float *y, long n) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: relu_avx512(x, y, n); return;
@@ -87,6 +87,38 @@ void gg_relu_f32(const float *x, float *y, long n) {
 #endif
     relu_baseline(x, y, n);
 }
+
+// --- Large arrays: half on the helper thread -------------------------------------------------
+// From GG_ACTIVATION_SPLIT elements (a 128 × 128 layer output) the two halves run at once
+// (gg_run_in_halves), split at a multiple of 16 floats so that no cache line is written by both.
+// Each element's arithmetic is unchanged, so the result is the same bits.
+
+typedef struct {
+    gg_unary range;
+    const float *x;
+    float *y;
+    long n;
+} gg_unary_task;
+
+static void unary_half(void *context, int half) {
+    gg_unary_task *t = context;
+    long middle = gg_split_point(t->n);
+    long begin = half ? middle : 0, count = half ? t->n - middle : middle;
+    t->range(t->x + begin, t->y + begin, count);
+}
+
+static void run_unary(gg_unary range, const float *x, float *y, long n) {
+    if (n < GG_ACTIVATION_SPLIT) {
+        range(x, y, n);
+        return;
+    }
+    gg_unary_task task = {range, x, y, n};
+    gg_run_in_halves(unary_half, &task);
+}
+
+void gg_sigmoid_f32(const float *x, float *y, long n) { run_unary(sigmoid_range, x, y, n); }
+void gg_tanh_f32(const float *x, float *y, long n) { run_unary(tanh_range, x, y, n); }
+void gg_relu_f32(const float *x, float *y, long n) { run_unary(relu_range, x, y, n); }
 
 int gg_limit_isa_level(int level) {
     int detected = gg_detected_isa();
@@ -127,7 +159,7 @@ GG_AVX512 static void activation_backward_avx512(GG_ACTIVATION_BACKWARD_ARGS) { 
 GG_AVX2 static void activation_backward_avx2(GG_ACTIVATION_BACKWARD_ARGS) { GG_ACTIVATION_BACKWARD_BODY }
 #endif
 
-void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind) {
+static void activation_backward_range(const float *x, const float *y, const float *g, float *out, long n, int kind) {
 #if defined(__x86_64__)
     switch (gg_isa_level()) {
     case 2: activation_backward_avx512(x, y, g, out, n, kind); return;
@@ -135,6 +167,29 @@ void gg_activation_backward_f32(const float *x, const float *y, const float *g, 
     }
 #endif
     activation_backward_baseline(x, y, g, out, n, kind);
+}
+
+typedef struct {
+    const float *x, *y, *g;
+    float *out;
+    long n;
+    int kind;
+} gg_backward_task;
+
+static void backward_half(void *context, int half) {
+    gg_backward_task *t = context;
+    long middle = gg_split_point(t->n);
+    long begin = half ? middle : 0, count = half ? t->n - middle : middle;
+    activation_backward_range(t->x + begin, t->y + begin, t->g + begin, t->out + begin, count, t->kind);
+}
+
+void gg_activation_backward_f32(const float *x, const float *y, const float *g, float *out, long n, int kind) {
+    if (n < GG_ACTIVATION_SPLIT) {
+        activation_backward_range(x, y, g, out, n, kind);
+        return;
+    }
+    gg_backward_task task = {x, y, g, out, n, kind};
+    gg_run_in_halves(backward_half, &task);
 }
 
 // --- Sum of a matrix's rows (a bias gradient): out[j] = Σ_r x[r·cols + j], the rows added in

@@ -64,4 +64,37 @@ final class SummarizedActivationTests: XCTestCase {
         XCTAssertTrue(withNaN.gradientSquares.isNaN, "a NaN shows in the sum")
         XCTAssertTrue(withNaN.inputGradientSquares.isNaN)
     }
+
+    /// From 16 K elements each kernel runs in two halves on two threads: the same bits as the
+    /// same kernels over pieces too small to be split, and the same sums within rounding.
+    func testLargeArraysSplitInHalvesGiveTheSameResults() throws {
+        var rng = RandomGenerator(seed: 13)
+        let n = 40_007
+        let x = Tensor<Float>.normal(shape: [n], std: 3, using: &rng), g = Tensor<Float>.normal(shape: [n], using: &rng)
+        func inPieces(_ t: Tensor<Float>, _ body: (Tensor<Float>) -> Tensor<Float>) -> [UInt32] {
+            stride(from: 0, to: n, by: 10_000).flatMap { start in
+                body(Tensor(Array(t.scalars[start..<Swift.min(start + 10_000, n)]))).scalars.map(\.bitPattern)
+            }
+        }
+        for f in [Activation.sigmoid, .tanh, .relu] {
+            let y = x.applying(f)
+            XCTAssertEqual(bits(y), inPieces(x) { $0.applying(f) }, "\(f) forward")
+            let back = x.activationBackward(f, output: y, gradient: g)
+            let pieces = stride(from: 0, to: n, by: 10_000).flatMap { start -> [UInt32] in
+                let r = start..<Swift.min(start + 10_000, n)
+                let (xp, yp, gp) = (Tensor(Array(x.scalars[r])), Tensor(Array(y.scalars[r])), Tensor(Array(g.scalars[r])))
+                return bits(xp.activationBackward(f, output: yp, gradient: gp))
+            }
+            XCTAssertEqual(bits(back), pieces, "\(f) backward")
+            let (ys, input, output) = try XCTUnwrap(x.applyingSummarized(f))
+            XCTAssertEqual(bits(ys), bits(y))
+            assertClose(input.sum, x.outputSummary(nil).sum, "\(f) input sum")
+            assertClose(output.sumOfSquares, y.outputSummary(f).sumOfSquares, "\(f) output squares")
+            XCTAssertEqual(input.finite, n)
+            let summed = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+            XCTAssertEqual(bits(summed.inputGradient), bits(back))
+            assertClose(summed.gradientSquares, g.sumOfSquares(), "\(f) received")
+            assertClose(summed.inputGradientSquares, back.sumOfSquares(), "\(f) sent")
+        }
+    }
 }
