@@ -18,9 +18,10 @@ public final class Variable<Scalar: TensorScalar> {
     /// to it, while that gradient is still in cache: the clipper then needs no pass of its own
     /// over memory. Default false.
     public var sumsGradientSquares = false
-    /// Σ g² (double) of `grad` as `backward()` left it, with `sumsGradientSquares` on, or when
-    /// the one operation that sent the gradient summed it in its own kernel (a measured
-    /// pullback); nil otherwise, and after any other change to `grad`.
+    /// Σ g² (double) of `grad` as `backward()` left it, with `sumsGradientSquares` on (summed in
+    /// double), or when the one operation that sent the gradient summed it in its own kernel (a
+    /// measured pullback, within about 1e-6 relative); nil otherwise, and after any other change
+    /// to `grad`.
     public private(set) var gradientSquares: Double?
     /// Whether gradients flow to this node.
     public let requiresGrad: Bool
@@ -160,17 +161,18 @@ public final class Variable<Scalar: TensorScalar> {
         }
     }
 
-    /// Adds `g` to `grad`; `squares`, Σ g² when the sender summed it, becomes `gradientSquares`
-    /// if `g` is the whole gradient so far.
+    /// Adds `g` to `grad`. With `sumsGradientSquares`, takes Σ g² of the result in double (what
+    /// the clipper asked for); otherwise `squares`, Σ g² as the sender's kernel summed it,
+    /// becomes `gradientSquares` when `g` is the whole gradient so far.
     @usableFromInline
     func accumulate(_ g: Tensor<Scalar>, squares: Double? = nil) {
         precondition(g.shape == shape, "backward: gradient shape \(g.shape) differs from value shape \(shape)")
         let first = grad == nil
         if first { grad = g } else { grad!.add(g) }
-        if first, let squares {
-            gradientSquares = squares
-        } else if sumsGradientSquares {
+        if sumsGradientSquares {
             gradientSquares = grad!.sumOfSquares()
+        } else if first, let squares {
+            gradientSquares = squares
         }
     }
 
