@@ -11,6 +11,7 @@ public struct ActivationSummary: Sendable {
     /// Mean σ′ and flagged fraction, for an activation's output; nil otherwise.
     public let derivative: (meanDerivative: Double, flaggedFraction: Double)?
 
+    /// A summary from its parts (the kernels' results, or a test's expected values).
     public init(sum: Double, sumOfSquares: Double, finite: Int, derivative: (meanDerivative: Double, flaggedFraction: Double)?) {
         (self.sum, self.sumOfSquares, self.finite, self.derivative) = (sum, sumOfSquares, finite, derivative)
     }
