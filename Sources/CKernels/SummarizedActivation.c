@@ -71,7 +71,7 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
 
 // --- Backward: one loop per block computes out = g · f′ exactly as gg_activation_backward_f32
 // does (the same operations, unfused, so the same bits) and sums g² and out² in float lanes; a
-// block whose float sum leaves gg_block_in_range is summed again in double. Denormals are not
+// block whose float sum is not GG_TRUSTED is summed again in double. Denormals are not
 // flushed here: that would change the gradient's bits. A lane sums at most 32 values of a block.
 #pragma clang fp contract(off)
 #define GG_SUM_BLOCK 1024L
