@@ -33,10 +33,11 @@ public struct VanishingGradientDetector: Detector {
 /// above `ratioThreshold`, default 1e3, in half the records: the mirror of vanishing), or the
 /// global gradient norm grows exponentially before any NaN — a least-squares slope of
 /// log₁₀‖g‖ above `slopeThreshold` (default 0.1 decades per step, ×10 every 10 steps) over a
-/// window of `window` records (default 10) that ends at least 100× above where it started and
-/// rises in at least 80 % of its steps. The last condition separates a run-away from mini-batch
-/// noise: a cross-entropy gradient can differ 1000-fold between an easy and a hard batch, but
-/// noise rises only about half of the time. Third, a blow-up too fast for a window: in a run
+/// window of `window` records (default 10) that ends at least 100× above the run's level before
+/// it (the median of the norms up to the window's first, so a window that starts in a dip of a
+/// few saturated batches does not count) and rises in at least 80 % of its steps. The last
+/// condition separates a run-away from mini-batch noise: a cross-entropy gradient can differ
+/// 1000-fold between an easy and a hard batch, but noise rises only about half of the time. Third, a blow-up too fast for a window: in a run
 /// that reaches NaN/∞, the last finite gradient norm before it is at least `blowUp` (default
 /// 1e6) times the first record's — no batch-to-batch noise spans six decades.
 public struct ExplodingGradientDetector: Detector {
@@ -66,18 +67,23 @@ public struct ExplodingGradientDetector: Detector {
         if let blown = blownUpBeforeNaN(records) { return blown }
         let finite = records.filter { $0.totalGradNorm.isFinite && $0.totalGradNorm > 0 }
         guard finite.count >= window else { return nil }
+        // The median of the norms up to each window's start: the run's level before it.
+        var before: [Double] = []
         for start in 0...(finite.count - window) {
             let slice = Array(finite[start..<(start + window)])
             let logs = slice.map { log10($0.totalGradNorm) }
             let slope = Self.slope(logs)
-            let growth = slice.last!.totalGradNorm / slice.first!.totalGradNorm
+            let sortedIndex = before.firstIndex { $0 > slice.first!.totalGradNorm } ?? before.count
+            before.insert(slice.first!.totalGradNorm, at: sortedIndex)
+            let level = before[before.count / 2]
+            let growth = slice.last!.totalGradNorm / level
             let rises = zip(slice.dropFirst(), slice).filter { $0.totalGradNorm > $1.totalGradNorm }.count
             if slope > slopeThreshold && growth >= 100 && Double(rises) >= 0.8 * Double(window - 1) {
                 return Finding(
                     kind: .explodingGradient, layer: nil, firstStep: slice.first!.step, axis: .depth,
                     evidence: ["log10_norm_slope_per_step": slope, "growth": growth, "total_grad_norm": slice.last!.totalGradNorm],
-                    explanation: String(format: "The gradient norm grew %.0f-fold in %d steps (%.2f decades per step) — "
-                        + "exponential growth that ends in overflow (NaN) if nothing stops it.", growth, window, slope))
+                    explanation: String(format: "Within %d steps the gradient norm rose to %.0f times its earlier level (%.2f decades per step) — "
+                        + "exponential growth that ends in overflow (NaN) if nothing stops it.", window, growth, slope))
             }
         }
         return nil

@@ -80,4 +80,20 @@ final class DetectorTests: XCTestCase {
         let noisy = (0..<12).map { record($0, $0 % 2 == 0 ? 1 : 50) }
         XCTAssertNil(ExplodingGradientDetector().detect(noisy))
     }
+
+    /// A climb out of a dip (a few saturated batches with a near-zero gradient, as in a linear
+    /// model at a too-high learning rate) back to the run's level is not a run-away, however
+    /// steep; the same climb from the run's level is.
+    func testAClimbOutOfADipIsNotExploding() {
+        func record(_ step: Int, _ norm: Double) -> StepRecord {
+            StepRecord(step: step, epoch: 0, loss: 1, learningRate: 0.1, totalGradNorm: norm, applied: true, layers: [])
+        }
+        let level = [0.3, 0.5, 0.2, 0.4, 0.3, 0.6, 0.25, 0.35]
+        let climb = [0.004, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0, 2.0]  // 500-fold, rising 9 times in 9
+        let dip = (level + climb).enumerated().map { record($0.offset, $0.element) }
+        XCTAssertNil(ExplodingGradientDetector().detect(dip), "ends 6× the run's median level")
+        let runaway = (level + climb.map { $0 * 100 }).enumerated().map { record($0.offset, $0.element) }
+        let finding = ExplodingGradientDetector().detect(runaway)
+        XCTAssertEqual(finding?.kind, .explodingGradient, "the same climb ending 600× above the run's level")
+    }
 }
