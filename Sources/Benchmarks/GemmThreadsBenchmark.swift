@@ -1,27 +1,53 @@
 import CBLAS
+import Foundation
 import TensorCore
 
-/// `cblas_sgemm` with 1 and with 2 OpenBLAS threads, for the GEMM shapes the workloads run
-/// (W1's tiny layers, W2's 256-wide layers at batch 128, W3's 1024-wide ones at batch 256, an
-/// LSTM step and its sequence-long input projection), interleaved in one run. It tells whether
-/// small GEMMs should run on one thread.
+/// The GEMM shapes the workloads run, in the forms a training step runs them (forward `x·Wᵀ`,
+/// input gradient `g·W`, weight gradient `gᵀ·x`), each timed through `cblas_sgemm` with 1 and
+/// with 2 OpenBLAS threads and through `PanelGemm` (CKernels' kernel on this thread and the
+/// helper), interleaved in one run. It tells whether small GEMMs should run on one thread, and
+/// up to which size the panel kernel beats OpenBLAS (`PanelGemm.isPreferred`).
 public enum GemmThreadsBenchmark {
-    /// One shape: C[m×n] = A[m×k]·B[k×n], and microseconds per product with 1 and 2 threads.
+    /// One shape: C[m×n] = op(A)·op(B), and microseconds per product each way.
     public struct Row: Sendable {
         public let m: Int, n: Int, k: Int
         public let oneThread: Double
         public let twoThreads: Double
+        /// PanelGemm's time; nil where it does not run on this CPU.
+        public let panel: Double?
         /// one thread's time / two threads' (above 1: two are faster).
         public var speedup: Double { oneThread / twoThreads }
+        /// OpenBLAS's better time / PanelGemm's (above 1: the panel kernel is faster).
+        public var panelSpeedup: Double? { panel.map { Swift.min(oneThread, twoThreads) / $0 } }
     }
 
-    /// The workloads' shapes (m, n, k) and what they are.
-    public static let shapes: [(m: Int, n: Int, k: Int, what: String)] = [
-        (64, 50, 10, "W1 layer 1"), (64, 1, 50, "W1 layer 2"),
-        (128, 256, 784, "W2 first layer"), (128, 256, 256, "W2 hidden layer"), (256, 256, 128, "W2 weight gradient"),
-        (256, 1024, 784, "W3 first layer"), (256, 1024, 1024, "W3 hidden layer"), (1024, 1024, 256, "W3 weight gradient"),
-        (32, 512, 128, "W4 one LSTM step"), (3200, 512, 32, "W4 input projection"),
+    /// A product's shape and form: `op(A)` is m × k, `op(B)` is k × n.
+    public struct Shape: Sendable {
+        public let m: Int, n: Int, k: Int
+        public let transposeA: Bool, transposeB: Bool
+        public let what: String
+    }
+
+    /// The workloads' products (m, n, k) and what they are.
+    public static let shapes: [Shape] = [
+        Shape(m: 64, n: 50, k: 10, transposeA: false, transposeB: true, what: "W1 layer 1 forward"),
+        Shape(m: 64, n: 1, k: 50, transposeA: false, transposeB: true, what: "W1 layer 2 forward"),
+        Shape(m: 128, n: 256, k: 784, transposeA: false, transposeB: true, what: "W2 first layer forward"),
+        Shape(m: 256, n: 784, k: 128, transposeA: true, transposeB: false, what: "W2 first layer weight gradient"),
+        Shape(m: 128, n: 256, k: 256, transposeA: false, transposeB: true, what: "W2 hidden layer forward"),
+        Shape(m: 128, n: 256, k: 256, transposeA: false, transposeB: false, what: "W2 hidden layer input gradient"),
+        Shape(m: 256, n: 256, k: 128, transposeA: true, transposeB: false, what: "W2 hidden layer weight gradient"),
+        Shape(m: 256, n: 1024, k: 784, transposeA: false, transposeB: true, what: "W3 first layer forward"),
+        Shape(m: 256, n: 1024, k: 1024, transposeA: false, transposeB: true, what: "W3 hidden layer forward"),
+        Shape(m: 1024, n: 1024, k: 256, transposeA: true, transposeB: false, what: "W3 hidden layer weight gradient"),
+        Shape(m: 32, n: 512, k: 128, transposeA: false, transposeB: false, what: "W4 one LSTM step"),
+        Shape(m: 3200, n: 512, k: 32, transposeA: false, transposeB: true, what: "W4 input projection"),
     ]
+
+    /// OpenBLAS's waiting threads stay awake about 2²⁸ cycles (0.1 s) after a product; the panel
+    /// kernel is timed after this pause, so that they do not compete with it for the cores, as in
+    /// a training step that runs all its products on the panel kernel.
+    static let blasThreadsAsleep: TimeInterval = 0.15
 
     public static func run(repeats: Int = 5) -> [Row] {
         precondition(repeats > 0, "GemmThreadsBenchmark: repeats must be positive")
@@ -30,35 +56,49 @@ public enum GemmThreadsBenchmark {
         var rng = RandomGenerator(seed: 2)
         var rows: [Row] = []
         for shape in shapes {
-            let a = Tensor<Float>.normal(shape: [shape.m, shape.k], using: &rng)
-            let b = Tensor<Float>.normal(shape: [shape.k, shape.n], using: &rng)
-            var c = [Float](repeating: 0, count: shape.m * shape.n)
+            let (m, n, k) = (shape.m, shape.n, shape.k)
+            let a = Tensor<Float>.normal(shape: shape.transposeA ? [k, m] : [m, k], using: &rng)
+            let b = Tensor<Float>.normal(shape: shape.transposeB ? [n, k] : [k, n], using: &rng)
+            let (lda, ldb) = (a.shape[1], b.shape[1])
+            var c = [Float](repeating: 0, count: m * n)
             // Enough products per timing for about 20 ms of work at 100 GFLOP/s.
-            let count = Swift.max(1, Int(2e9 / (2 * Double(shape.m * shape.n * shape.k))))
-            func time(threads: Int32) -> Double {
-                openblas_set_num_threads(threads)
-                return Stopwatch.median(repeats: 1, warmup: 0) {
+            let count = Swift.max(1, Int(2e9 / (2 * Double(m * n * k))))
+            func time(_ product: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Double {
+                Stopwatch.median(repeats: 1, warmup: 0) {
                     a.withUnsafeBufferPointer { pa in
                         b.withUnsafeBufferPointer { pb in
                             c.withUnsafeMutableBufferPointer { pc in
-                                for _ in 0..<count {
-                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(shape.m), blasint(shape.n), blasint(shape.k),
-                                                1, pa.baseAddress, blasint(shape.k), pb.baseAddress, blasint(shape.n), 0, pc.baseAddress, blasint(shape.n))
-                                }
+                                for _ in 0..<count { product(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!) }
                             }
                         }
                     }
                 } * 1e6 / Double(count)
             }
-            var one: [Double] = [], two: [Double] = []
-            _ = time(threads: 1)
-            _ = time(threads: 2)
+            func blas(threads: Int32) -> Double {
+                openblas_set_num_threads(threads)
+                return time { pa, pb, pc in
+                    cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
+                                blasint(m), blasint(n), blasint(k), 1, pa, blasint(lda), pb, blasint(ldb), 0, pc, blasint(n))
+                }
+            }
+            var runs = true
+            func panel() -> Double {
+                Thread.sleep(forTimeInterval: blasThreadsAsleep)
+                return time { pa, pb, pc in
+                    runs = PanelGemm.multiply(transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k,
+                                              a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: n, accumulate: false)
+                }
+            }
+            var one: [Double] = [], two: [Double] = [], panels: [Double] = []
+            _ = (blas(threads: 1), blas(threads: 2), panel())
             for _ in 0..<repeats {
-                one.append(time(threads: 1))
-                two.append(time(threads: 2))
+                panels.append(panel())
+                one.append(blas(threads: 1))
+                two.append(blas(threads: 2))
             }
             Stopwatch.consume(c)
-            rows.append(Row(m: shape.m, n: shape.n, k: shape.k, oneThread: one.sorted()[repeats / 2], twoThreads: two.sorted()[repeats / 2]))
+            rows.append(Row(m: m, n: n, k: k, oneThread: one.sorted()[repeats / 2], twoThreads: two.sorted()[repeats / 2],
+                            panel: runs ? panels.sorted()[repeats / 2] : nil))
         }
         return rows
     }

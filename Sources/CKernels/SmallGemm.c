@@ -8,6 +8,8 @@
 // blocking of Goto & van de Geijn 2008). Compiled for AVX-512 (panels of 64 columns) and
 // AVX2 + FMA (panels of 24); without either the caller uses BLAS.
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include "CKernels.h"
 #include "Dispatch.h"
 
@@ -21,8 +23,8 @@
 // --- AVX-512: 4 rows × 64 columns (16 zmm accumulators), masked tail columns -----------------
 
 GG_AVX512 static inline void gg_block_avx512(
-    int rows, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int accumulate,
-    int vectors, __mmask16 tail) {
+    int rows, long k, const float *a, long ars, long aps, const float *b, long ldb, float *c, long ldc,
+    int accumulate, int vectors, __mmask16 tail) {
     __m512 acc[4][4];
     for (int r = 0; r < 4; r++)
         for (int v = 0; v < 4; v++) acc[r][v] = _mm512_setzero_ps();
@@ -31,7 +33,7 @@ GG_AVX512 static inline void gg_block_avx512(
         __m512 bv[4];
         for (int v = 0; v < 4; v++) bv[v] = _mm512_loadu_ps(bp + 16 * v);
         for (int r = 0; r < rows; r++) {
-            __m512 av = _mm512_set1_ps(a[r * lda + p]);
+            __m512 av = _mm512_set1_ps(a[r * ars + p * aps]);
             for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
         }
     }
@@ -48,10 +50,10 @@ GG_AVX512 static inline void gg_block_avx512(
 // The row count and vector count are compile-time constants at each call, so the compiler
 // unrolls the loops above and keeps the accumulators in registers.
 #define GG_BLOCK512(ROWS, VECTORS) \
-    gg_block_avx512(ROWS, kc, ap, lda, bp, ldb, cp, ldc, acc, VECTORS, tail)
+    gg_block_avx512(ROWS, kc, ap, ars, aps, bp, ldb, cp, ldc, acc, VECTORS, tail)
 
-GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, long lda, const float *packed,
-                                     float *c, long ldc, int accumulate) {
+GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, long ars, long aps,
+                                     const float *packed, float *c, long ldc, int accumulate) {
     const long ldb = 64;
     for (long p0 = 0; p0 < k; p0 += GG_KC) {
         long kc = k - p0 < GG_KC ? k - p0 : GG_KC;
@@ -63,7 +65,7 @@ GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, lon
             __mmask16 tail = (__mmask16)(rest == 16 ? 0xFFFF : (1u << rest) - 1);
             const float *bp = packed + j * k + p0 * ldb;
             for (long i = 0; i < m; i += 4) {
-                const float *ap = a + i * lda + p0;
+                const float *ap = a + i * ars + p0 * aps;
                 float *cp = c + i * ldc + j;
                 long rows = m - i < 4 ? m - i : 4;
                 if (rows == 4 && vectors == 4) GG_BLOCK512(4, 4);
@@ -88,7 +90,8 @@ GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, lon
 // --- AVX2 + FMA: 4 rows × 24 columns (12 ymm accumulators), scalar tail columns --------------
 
 GG_AVX2 static inline void gg_block_avx2(
-    int rows, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int accumulate) {
+    int rows, long k, const float *a, long ars, long aps, const float *b, long ldb, float *c, long ldc,
+    int accumulate) {
     __m256 acc[4][3];
     for (int r = 0; r < 4; r++)
         for (int v = 0; v < 3; v++) acc[r][v] = _mm256_setzero_ps();
@@ -96,7 +99,7 @@ GG_AVX2 static inline void gg_block_avx2(
         const float *bp = b + p * ldb;
         __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8), b2 = _mm256_loadu_ps(bp + 16);
         for (int r = 0; r < rows; r++) {
-            __m256 av = _mm256_broadcast_ss(a + r * lda + p);
+            __m256 av = _mm256_broadcast_ss(a + r * ars + p * aps);
             acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
             acc[r][2] = _mm256_fmadd_ps(av, b2, acc[r][2]);
@@ -109,8 +112,8 @@ GG_AVX2 static inline void gg_block_avx2(
         }
 }
 
-GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long lda, const float *packed,
-                                 float *c, long ldc, int accumulate) {
+GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ars, long aps,
+                                 const float *packed, float *c, long ldc, int accumulate) {
     const long ldb = 24;
     float spill[4 * 24];
     for (long p0 = 0; p0 < k; p0 += GG_KC) {
@@ -121,16 +124,16 @@ GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ld
             const float *bp = packed + j * k + p0 * ldb;
             for (long i = 0; i < m; i += 4) {
                 long rows = m - i < 4 ? m - i : 4;
-                const float *ap = a + i * lda + p0;
+                const float *ap = a + i * ars + p0 * aps;
                 // A partial panel is computed into a scratch block, then its columns are kept.
                 float *cp = width == 24 ? c + i * ldc + j : spill;
                 long ldcp = width == 24 ? ldc : 24;
                 int accp = width == 24 ? acc : 0;
                 switch (rows) {
-                case 4: gg_block_avx2(4, kc, ap, lda, bp, ldb, cp, ldcp, accp); break;
-                case 3: gg_block_avx2(3, kc, ap, lda, bp, ldb, cp, ldcp, accp); break;
-                case 2: gg_block_avx2(2, kc, ap, lda, bp, ldb, cp, ldcp, accp); break;
-                default: gg_block_avx2(1, kc, ap, lda, bp, ldb, cp, ldcp, accp); break;
+                case 4: gg_block_avx2(4, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
+                case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
+                case 2: gg_block_avx2(2, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
+                default: gg_block_avx2(1, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
                 }
                 if (width < 24)
                     for (long r = 0; r < rows; r++)
@@ -156,10 +159,99 @@ long gg_small_gemm_panel_width(void) {
 #endif
 }
 
+// Packs a transposed B (given as its n × k transpose) in 16 × 16 blocks: 16 rows of the
+// transpose are loaded (contiguous), transposed in registers and stored as 16 rows of a panel.
+// The transpose swaps bit s of the row index with bit s of the column index for s = 0…3, one
+// two-source permute per row and stage.
+#if defined(__x86_64__)
+// Stage s's permutes: the row with bit s clear takes its own columns with bit s clear and the
+// partner's (column ^ bit) for the others; the partner the mirror image (indices ≥ 16 name the
+// second source).
+static const int gg_transpose_low[4][16] = {
+    {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30},
+    {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29},
+    {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27},
+    {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23},
+};
+static const int gg_transpose_high[4][16] = {
+    {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31},
+    {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31},
+    {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31},
+    {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31},
+};
+
+GG_AVX512 static inline void gg_transpose16_avx512(__m512 r[16]) {
+#pragma clang loop unroll(full)
+    for (int s = 0; s < 4; s++) {
+        int bit = 1 << s;
+        __m512i low = _mm512_loadu_si512(gg_transpose_low[s]), high = _mm512_loadu_si512(gg_transpose_high[s]);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 16; i++) {
+            if (i & bit) continue;
+            __m512 a = r[i], b = r[i | bit];
+            r[i] = _mm512_permutex2var_ps(a, low, b);
+            r[i | bit] = _mm512_permutex2var_ps(a, high, b);
+        }
+    }
+}
+
+GG_AVX512 static void gg_pack_transposed_avx512(long k, long n, const float *b, long ldb, float *packed) {
+    for (long j0 = 0; j0 < n; j0 += 64)
+        for (long q0 = 0; q0 < 64; q0 += 16) {
+            long rows = n - j0 - q0;  // rows of the transpose in this group (16 at most)
+            float *out = packed + j0 * k + q0;
+            for (long p0 = 0; p0 < k; p0 += 16) {
+                long width = k - p0 < 16 ? k - p0 : 16;
+                __mmask16 mask = (__mmask16)(width == 16 ? 0xFFFF : (1u << width) - 1);
+                __m512 r[16];
+#pragma clang loop unroll(full)
+                for (int t = 0; t < 16; t++)
+                    r[t] = t < rows ? _mm512_maskz_loadu_ps(mask, b + (j0 + q0 + t) * ldb + p0) : _mm512_setzero_ps();
+                gg_transpose16_avx512(r);
+                if (width == 16) {
+#pragma clang loop unroll(full)
+                    for (int t = 0; t < 16; t++) _mm512_storeu_ps(out + (p0 + t) * 64, r[t]);
+                } else {
+                    for (long t = 0; t < width; t++) _mm512_storeu_ps(out + (p0 + t) * 64, r[t]);
+                }
+            }
+        }
+}
+
+// Packs B as it is: each panel row is four (masked) 16-float copies from a row of B.
+GG_AVX512 static void gg_pack_plain_avx512(long k, long n, const float *b, long ldb, float *packed) {
+    for (long j0 = 0; j0 < n; j0 += 64) {
+        __mmask16 masks[4];
+        for (int v = 0; v < 4; v++) {
+            long valid = n - j0 - 16 * v;
+            masks[v] = (__mmask16)(valid >= 16 ? 0xFFFF : valid <= 0 ? 0 : (1u << valid) - 1);
+        }
+        float *out = packed + j0 * k;
+        for (long p = 0; p < k; p++) {
+            const float *row = b + p * ldb + j0;
+#pragma clang loop unroll(full)
+            for (int v = 0; v < 4; v++)
+                _mm512_storeu_ps(out + p * 64 + 16 * v, _mm512_maskz_loadu_ps(masks[v], row + 16 * v));
+        }
+    }
+}
+#endif
+
 void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transposed, long width, float *packed) {
+#if defined(__x86_64__)
+    if (width == 64) {
+        if (transposed) gg_pack_transposed_avx512(k, n, b, ldb, packed);
+        else gg_pack_plain_avx512(k, n, b, ldb, packed);
+        return;
+    }
+#endif
     for (long j0 = 0; j0 < n; j0 += width)
         for (long p = 0; p < k; p++) {
             float *row = packed + j0 * k + p * width;
+            if (!transposed && j0 + width <= n) {
+                memcpy(row, b + p * ldb + j0, (size_t)width * sizeof(float));
+                continue;
+            }
             for (long q = 0; q < width; q++) {
                 long j = j0 + q;
                 row[q] = j >= n ? 0 : transposed ? b[j * ldb + p] : b[p * ldb + j];
@@ -167,9 +259,14 @@ void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transp
         }
 }
 
+// One product, split by column panels into two halves. With `b` set, each half first packs its
+// own panels of B into `packed` (one buffer for all of them), then multiplies.
 typedef struct {
-    long m, n, k, lda, width, ldc, split;  // split: the first column of the second half
-    const float *a, *packed;
+    long m, n, k, ars, aps, width, ldc, split;  // split: the first column of the second half
+    const float *a, *b;
+    float *packed;
+    long ldb;
+    int transposed;
     float *c;
     int accumulate;
 } gg_small_gemm_task;
@@ -177,9 +274,14 @@ typedef struct {
 static void gg_small_gemm_columns(const gg_small_gemm_task *t, long begin, long end) {
     if (end <= begin) return;
 #if defined(__x86_64__)
-    const float *panels = t->packed + begin * t->k;
-    if (t->width == 64) gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->lda, panels, t->c + begin, t->ldc, t->accumulate);
-    else if (t->width == 24) gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->lda, panels, t->c + begin, t->ldc, t->accumulate);
+    float *panels = t->packed + begin * t->k;
+    if (t->b)
+        gg_small_gemm_pack_f32(t->k, end - begin, t->b + (t->transposed ? begin * t->ldb : begin), t->ldb, t->transposed,
+                               t->width, panels);
+    if (t->width == 64)
+        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate);
+    else if (t->width == 24)
+        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate);
 #endif
 }
 
@@ -193,17 +295,73 @@ static void gg_small_gemm_half(void *context, int half) {
 // than it saves.
 #define GG_SMALL_GEMM_SPLIT_MADDS (1L << 19)
 
-void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
-                       long ldc, int accumulate) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        if (!accumulate)
-            for (long i = 0; i < m; i++)
-                for (long j = 0; j < n; j++) c[i * ldc + j] = 0;
+static void gg_small_gemm_run(gg_small_gemm_task *task) {
+    if (task->m <= 0 || task->n <= 0) return;
+    if (task->k <= 0) {
+        if (!task->accumulate)
+            for (long i = 0; i < task->m; i++)
+                for (long j = 0; j < task->n; j++) task->c[i * task->ldc + j] = 0;
         return;
     }
-    long panels = (n + width - 1) / width;
-    gg_small_gemm_task task = {m, n, k, lda, width, ldc, (panels + 1) / 2 * width, a, packed, c, accumulate};
-    if (panels >= 2 && m * n * k >= GG_SMALL_GEMM_SPLIT_MADDS) gg_run_in_halves(gg_small_gemm_half, &task);
-    else gg_small_gemm_columns(&task, 0, n);
+    long panels = (task->n + task->width - 1) / task->width;
+    task->split = (panels + 1) / 2 * task->width;
+    if (panels >= 2 && task->m * task->n * task->k >= GG_SMALL_GEMM_SPLIT_MADDS) gg_run_in_halves(gg_small_gemm_half, task);
+    else gg_small_gemm_columns(task, 0, task->n);
+}
+
+void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
+                       long ldc, int accumulate) {
+    gg_small_gemm_task task = {m, n, k, lda, 1, width, ldc, 0, a, 0, (float *)packed, 0, 0, c, accumulate};
+    gg_small_gemm_run(&task);
+}
+
+// The calling thread's buffer for packed panels, kept between calls and grown when too small.
+static _Thread_local float *gg_pack_buffer;
+static _Thread_local long gg_pack_capacity;  // floats
+
+static float *gg_caller_pack_buffer(long floats) {
+    if (floats > gg_pack_capacity) {
+        free(gg_pack_buffer);
+        long capacity = floats + floats / 4;
+        gg_pack_buffer = aligned_alloc(64, (size_t)capacity * sizeof(float));  // a multiple of 64 bytes: width 64 or 24
+        gg_pack_capacity = gg_pack_buffer ? capacity : 0;
+    }
+    return gg_pack_buffer;
+}
+
+int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, const float *a, long lda,
+                      const float *b, long ldb, float *c, long ldc, int accumulate) {
+    long width = gg_small_gemm_panel_width();
+    if (width == 0) return 0;
+    float *packed = 0;
+    if (m > 0 && n > 0 && k > 0) {
+        packed = gg_caller_pack_buffer((n + width - 1) / width * width * k);
+        if (!packed) return 0;
+    }
+    gg_small_gemm_task task = {m, n, k, transpose_a ? 1 : lda, transpose_a ? lda : 1, width, ldc, 0, a, b, packed, ldb,
+                               transpose_b, c, accumulate};
+    gg_small_gemm_run(&task);
+    return 1;
+}
+
+// Where the panel kernel beats OpenBLAS on AVX-512 (`gradguard bench gemm-threads`): every
+// panel streams all of A, so A must stay within L2 (≤ 2¹⁷ floats: W2's products and W4's input
+// projection qualify, W3's 256 × 1024 and 1024 × 256 operands do not, and there OpenBLAS's
+// blocking wins, 0.6–0.9×); with fewer than 16 columns most of a 64-wide panel is padding
+// (n = 1: 2.3 µs against BLAS's 0.3); and up to 2²⁶ multiply-adds.
+#define GG_PANEL_GEMM_A_FLOATS (1L << 17)
+#define GG_PANEL_GEMM_MIN_COLUMNS 16
+#define GG_PANEL_GEMM_MADDS (1L << 26)
+
+static int gg_panel_gemm_allowed = -1;  // -1: GRADGUARD_GEMM not read yet
+
+int gg_gemm_prefers_panel(long m, long n, long k) {
+    int allowed = __atomic_load_n(&gg_panel_gemm_allowed, __ATOMIC_RELAXED);
+    if (allowed < 0) {
+        const char *setting = getenv("GRADGUARD_GEMM");
+        allowed = !(setting && strcmp(setting, "blas") == 0);
+        __atomic_store_n(&gg_panel_gemm_allowed, allowed, __ATOMIC_RELAXED);
+    }
+    return allowed && gg_small_gemm_panel_width() == 64 && m * k <= GG_PANEL_GEMM_A_FLOATS && n >= GG_PANEL_GEMM_MIN_COLUMNS
+           && m * n * k <= GG_PANEL_GEMM_MADDS;
 }

@@ -77,7 +77,7 @@ struct BenchCommand: ParsableCommand {
     struct GemmThreadsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gemm-threads",
-            abstract: "µs per cblas_sgemm with 1 and 2 OpenBLAS threads for each workload's GEMM shapes, interleaved in one run.")
+            abstract: "µs per product of each workload's GEMM shapes: cblas_sgemm on 1 and 2 OpenBLAS threads and the panel kernel, interleaved in one run.")
 
         @Option(help: "Timed rounds per thread count (median reported).") var repeats = 5
 
@@ -88,8 +88,15 @@ struct BenchCommand: ParsableCommand {
         func run() {
             BenchCommand.printMachine()
             for (row, shape) in zip(GemmThreadsBenchmark.run(repeats: repeats), GemmThreadsBenchmark.shapes) {
-                print(String(format: "%5d×%-5d·%5d×%-5d %-20@ 1 thread %9.2f µs, 2 threads %9.2f µs, speedup %.2f",
-                             row.m, row.k, row.k, row.n, shape.what as NSString, row.oneThread, row.twoThreads, row.speedup))
+                let form = (shape.transposeA ? "ᵀ" : "") + "·" + (shape.transposeB ? "ᵀ" : "")
+                var line = String(format: "%-32@ %4d×%-4d %@ %4d×%-4d 1 thread %8.1f µs, 2 threads %8.1f µs (speedup %.2f)",
+                                  shape.what as NSString, row.m, row.k, form as NSString, row.k, row.n,
+                                  row.oneThread, row.twoThreads, row.speedup)
+                if let panel = row.panel, let speedup = row.panelSpeedup {
+                    line += String(format: ", panel kernel %8.1f µs (%.2f× OpenBLAS's best)%@", panel, speedup,
+                                   PanelGemm.isPreferred(m: row.m, n: row.n, k: row.k) ? " [used]" : "")
+                }
+                print(line)
             }
         }
     }

@@ -5,7 +5,8 @@ import RealModule
 /// A floating-point type a `Tensor` can hold: `Float` for training, `Double` for gradient checks.
 ///
 /// Elementary functions (`exp`, `log`, `tanh`, `erf`, …) come from swift-numerics' `Real`;
-/// matrix multiplication goes to OpenBLAS (`cblas_sgemm` / `cblas_dgemm`).
+/// matrix multiplication goes to OpenBLAS (`cblas_sgemm` / `cblas_dgemm`), except the small and
+/// medium Float products `PanelGemm` runs.
 public protocol TensorScalar: BinaryFloatingPoint, Real, KernelMath, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// Row-major GEMM: `C = alpha · op(A) · op(B) + beta · C`, where `op(A)` is `m × k`,
@@ -57,6 +58,13 @@ extension Float: TensorScalar {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if alpha == 1, beta == 0 || beta == 1, PanelGemm.isPreferred(m: m, n: n, k: k),
+            PanelGemm.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                c: c, ldc: ldc, accumulate: beta == 1)
+        {
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),

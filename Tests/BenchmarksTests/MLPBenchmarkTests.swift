@@ -1,4 +1,5 @@
 import Benchmarks
+import TensorCore
 import XCTest
 
 final class MLPBenchmarkTests: XCTestCase {
@@ -16,9 +17,11 @@ final class MLPBenchmarkTests: XCTestCase {
 }
 
 final class GemmThreadsBenchmarkTests: XCTestCase {
-    func testEveryShapeIsTimedWithOneAndTwoThreads() {
+    func testEveryShapeIsTimedWithOneAndTwoThreadsAndThePanelKernel() {
         let rows = GemmThreadsBenchmark.run(repeats: 1)
         XCTAssertEqual(rows.count, GemmThreadsBenchmark.shapes.count)
         XCTAssertTrue(rows.allSatisfy { $0.oneThread > 0 && $0.twoThreads > 0 })
+        XCTAssertTrue(rows.allSatisfy { ($0.panel ?? 1) > 0 })
+        XCTAssertEqual(rows.allSatisfy { $0.panel != nil }, vectorISA != "baseline", "the panel kernel runs wherever AVX2 + FMA does")
     }
 }

@@ -131,10 +131,23 @@ long gg_small_gemm_panel_width(void);
 void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transposed, long width, float *packed);
 
 /// C = A·B (accumulate 0) or C + A·B (accumulate 1), row-major A [m × k] (lda) and C [m × n]
-/// (ldc), B packed with panel `width` by gg_small_gemm_pack_f32. Single-threaded, for the small
-/// products of a recurrent step.
+/// (ldc), B packed with panel `width` by gg_small_gemm_pack_f32, for the small products of a
+/// recurrent step; from 2¹⁹ multiply-adds, half of the panels run on the helper thread.
 void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
                        long ldc, int accumulate);
+
+/// C = op(A)·op(B) (accumulate 0) or C + op(A)·op(B) (accumulate 1) for row-major matrices, op
+/// being a transpose where asked (A given as k × m, B as n × k): the small-GEMM kernel with B
+/// packed on each call (into a buffer the calling thread keeps), each half of the column panels
+/// packed and multiplied on this thread and the helper thread. Returns 0, doing nothing, where
+/// no kernel runs on this CPU or the buffer cannot be allocated (use BLAS there).
+int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, const float *a, long lda,
+                      const float *b, long ldb, float *c, long ldc, int accumulate);
+
+/// Whether a product of this size should run on gg_panel_gemm_f32 rather than BLAS: on AVX-512,
+/// with A (m × k) up to 2¹⁷ floats, n ≥ 16 and up to 2²⁶ multiply-adds, unless the environment
+/// sets GRADGUARD_GEMM=blas.
+int gg_gemm_prefers_panel(long m, long n, long k);
 
 /// One LSTM time step's element-wise part over a [batch, n] block (PyTorch's equations, gates
 /// i, f, g, o): `gates` ([batch, 4n]) holds the pre-activations and is overwritten with the

@@ -1,0 +1,79 @@
+import TensorCore
+import XCTest
+
+final class PanelGemmTests: XCTestCase {
+    /// Every form against a Double matmul, at every instruction set this CPU has: A and B each
+    /// as themselves and transposed, ragged row blocks (m not a multiple of 4), ragged panels (n
+    /// around 16, 24 and 64), k over one slice of 128 and not a multiple of 16 (the transposed
+    /// pack's blocks), row strides wider than the matrices, overwriting and accumulating, and
+    /// products large enough to split over the helper thread.
+    func testProductsMatchDouble() {
+        var rng = RandomGenerator(seed: 12)
+        let shapes = [(1, 1, 1), (3, 17, 5), (4, 64, 128), (7, 65, 129), (128, 256, 256), (130, 200, 37), (9, 23, 2), (64, 130, 300)]
+        for level in availableVectorISALevels {
+            withVectorISALevel(level) {
+                for (m, n, k) in shapes {
+                    for transposeA in [false, true] {
+                        for transposeB in [false, true] {
+                            for accumulate in [false, true] {
+                                check(m, n, k, transposeA, transposeB, accumulate, level, &rng)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func check(
+        _ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ accumulate: Bool, _ level: Int,
+        _ rng: inout RandomGenerator
+    ) {
+        let padding = 3  // row strides wider than the rows
+        let aShape = transposeA ? [k, m] : [m, k], bShape = transposeB ? [n, k] : [k, n]
+        let aStored = Tensor<Float>.normal(shape: [aShape[0], aShape[1] + padding], using: &rng)
+        let bStored = Tensor<Float>.normal(shape: [bShape[0], bShape[1] + padding], using: &rng)
+        let start = Tensor<Float>.normal(shape: [m, n + padding], using: &rng)
+        var c = start
+        var ran = false
+        aStored.withUnsafeBufferPointer { a in
+            bStored.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { out in
+                    ran = PanelGemm.multiply(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        a: a.baseAddress!, lda: aShape[1] + padding, b: b.baseAddress!, ldb: bShape[1] + padding,
+                        c: out.baseAddress!, ldc: n + padding, accumulate: accumulate)
+                }
+            }
+        }
+        let what = "m \(m) n \(n) k \(k) transposeA \(transposeA) transposeB \(transposeB) accumulate \(accumulate) ISA \(level)"
+        guard ran else {
+            XCTAssertEqual(level, 0, "only the baseline has no panel kernel: \(what)")
+            XCTAssertEqual(c, start, "C untouched when the kernel does not run: \(what)")
+            return
+        }
+        func columns(_ t: Tensor<Float>, _ count: Int) -> Tensor<Double> { Tensor<Double>(t).slice(axis: 1, 0..<count) }
+        var a = columns(aStored, aShape[1]), b = columns(bStored, bShape[1])
+        if transposeA { a = a.transposed() }
+        if transposeB { b = b.transposed() }
+        var expected = Tensor.matmul(a, b)
+        if accumulate { expected = expected + columns(start, n) }
+        let error = (columns(c, n) - expected).abs().maxAll()
+        XCTAssertLessThan(error, 1e-4 * Double(k).squareRoot(), what)
+        XCTAssertEqual(c.slice(axis: 1, n..<(n + padding)), start.slice(axis: 1, n..<(n + padding)), "padding columns kept: \(what)")
+    }
+
+    /// `Tensor.matmul` takes the panel kernel for a training step's products on AVX-512, and
+    /// gives BLAS's result up to rounding, with and without a row bias.
+    func testMatmulThroughPanelKernel() {
+        var rng = RandomGenerator(seed: 13)
+        XCTAssertEqual(PanelGemm.isPreferred(m: 128, n: 256, k: 256), vectorISA == "avx512")
+        XCTAssertFalse(PanelGemm.isPreferred(m: 256, n: 1024, k: 1024), "W3's products stay on BLAS")
+        let x = Tensor<Float>.normal(shape: [128, 256], using: &rng)
+        let w = Tensor<Float>.normal(shape: [200, 256], using: &rng)
+        let bias = Tensor<Float>.normal(shape: [200], using: &rng)
+        let y = Tensor.matmul(x, w, transposeB: true, rowBias: bias)
+        let expected = Tensor.matmul(Tensor<Double>(x), Tensor<Double>(w).transposed()) + Tensor<Double>(bias)
+        XCTAssertLessThan((Tensor<Double>(y) - expected).abs().maxAll(), 1e-3)
+    }
+}
