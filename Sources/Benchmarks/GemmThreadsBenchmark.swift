@@ -49,7 +49,10 @@ public enum GemmThreadsBenchmark {
     /// a training step that runs all its products on the panel kernel.
     static let blasThreadsAsleep: TimeInterval = 0.15
 
-    public static func run(repeats: Int = 5) -> [Row] {
+    /// Times each of `shapes` (default: all of `shapes`) `repeats` times each way, each timing
+    /// running enough products for `flops` floating-point operations (default 2e9, about 20 ms
+    /// at 100 GFLOP/s); medians.
+    public static func run(repeats: Int = 5, shapes: [Shape] = GemmThreadsBenchmark.shapes, flops: Double = 2e9) -> [Row] {
         precondition(repeats > 0, "GemmThreadsBenchmark: repeats must be positive")
         let before = openblas_get_num_threads()
         defer { openblas_set_num_threads(before) }
@@ -61,8 +64,7 @@ public enum GemmThreadsBenchmark {
             let b = Tensor<Float>.normal(shape: shape.transposeB ? [n, k] : [k, n], using: &rng)
             let (lda, ldb) = (a.shape[1], b.shape[1])
             var c = [Float](repeating: 0, count: m * n)
-            // Enough products per timing for about 20 ms of work at 100 GFLOP/s.
-            let count = Swift.max(1, Int(2e9 / (2 * Double(m * n * k))))
+            let count = Swift.max(1, Int(flops / (2 * Double(m * n * k))))
             func time(_ product: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Double {
                 Stopwatch.median(repeats: 1, warmup: 0) {
                     a.withUnsafeBufferPointer { pa in

@@ -348,9 +348,13 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
 // panel streams all of A, so A must stay within L2 (≤ 2¹⁷ floats: W2's products and W4's input
 // projection qualify, W3's 256 × 1024 and 1024 × 256 operands do not, and there OpenBLAS's
 // blocking wins, 0.6–0.9×); with fewer than 16 columns most of a 64-wide panel is padding
-// (n = 1: 2.3 µs against BLAS's 0.3); and up to 2²⁶ multiply-adds.
+// (n = 1: 2.3 µs against BLAS's 0.3), unless the product is large enough for OpenBLAS to wake
+// its second thread (over 2¹⁸ multiply-adds: SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD in OpenBLAS 0.3.21), which then waits
+// actively for 0.1 s and competes with the helper thread: W2's last layer (128 × 256 · 256 × 10)
+// on the panel kernel made the whole step 8 % faster; and up to 2²⁶ multiply-adds.
 #define GG_PANEL_GEMM_A_FLOATS (1L << 17)
 #define GG_PANEL_GEMM_MIN_COLUMNS 16
+#define GG_BLAS_THREADS_MADDS (1L << 18)
 #define GG_PANEL_GEMM_MADDS (1L << 26)
 
 static int gg_panel_gemm_allowed = -1;  // -1: GRADGUARD_GEMM not read yet
@@ -362,6 +366,6 @@ int gg_gemm_prefers_panel(long m, long n, long k) {
         allowed = !(setting && strcmp(setting, "blas") == 0);
         __atomic_store_n(&gg_panel_gemm_allowed, allowed, __ATOMIC_RELAXED);
     }
-    return allowed && gg_small_gemm_panel_width() == 64 && m * k <= GG_PANEL_GEMM_A_FLOATS && n >= GG_PANEL_GEMM_MIN_COLUMNS
-           && m * n * k <= GG_PANEL_GEMM_MADDS;
+    return allowed && gg_small_gemm_panel_width() == 64 && m * k <= GG_PANEL_GEMM_A_FLOATS
+           && (n >= GG_PANEL_GEMM_MIN_COLUMNS || m * n * k > GG_BLAS_THREADS_MADDS) && m * n * k <= GG_PANEL_GEMM_MADDS;
 }

@@ -69,6 +69,9 @@ final class PanelGemmTests: XCTestCase {
         var rng = RandomGenerator(seed: 13)
         XCTAssertEqual(PanelGemm.isPreferred(m: 128, n: 256, k: 256), vectorISA == "avx512")
         XCTAssertFalse(PanelGemm.isPreferred(m: 256, n: 1024, k: 1024), "W3's products stay on BLAS")
+        XCTAssertFalse(PanelGemm.isPreferred(m: 64, n: 1, k: 50), "a one-column product stays on BLAS")
+        XCTAssertEqual(PanelGemm.isPreferred(m: 128, n: 10, k: 256), vectorISA == "avx512",
+                       "a ten-column product large enough for OpenBLAS's second thread does not")
         let x = Tensor<Float>.normal(shape: [128, 256], using: &rng)
         let w = Tensor<Float>.normal(shape: [200, 256], using: &rng)
         let bias = Tensor<Float>.normal(shape: [200], using: &rng)

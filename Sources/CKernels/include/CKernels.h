@@ -145,8 +145,8 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
                       const float *b, long ldb, float *c, long ldc, int accumulate);
 
 /// Whether a product of this size should run on gg_panel_gemm_f32 rather than BLAS: on AVX-512,
-/// with A (m × k) up to 2¹⁷ floats, n ≥ 16 and up to 2²⁶ multiply-adds, unless the environment
-/// sets GRADGUARD_GEMM=blas.
+/// with A (m × k) up to 2¹⁷ floats, n ≥ 16 (or over 2¹⁸ multiply-adds) and up to 2²⁶
+/// multiply-adds, unless the environment sets GRADGUARD_GEMM=blas.
 int gg_gemm_prefers_panel(long m, long n, long k);
 
 /// One LSTM time step's element-wise part over a [batch, n] block (PyTorch's equations, gates
