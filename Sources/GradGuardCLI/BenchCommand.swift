@@ -6,7 +6,7 @@ import Foundation
 /// `gradguard bench`: the shipped speed measurements.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, GemmThreadsCommand.self, ElementwiseCommand.self, Seed001Command.self, MLPCommand.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
+        commandName: "bench", abstract: "Run a shipped benchmark.", subcommands: [MatmulCommand.self, GemmThreadsCommand.self, CoresCommand.self, ElementwiseCommand.self, Seed001Command.self, MLPCommand.self, RecurrentCommand.self, MonitorCommand.self, DoctorCommand.self])
 
     /// The CPU and BLAS kernel, printed before every figure: figures from different machines or
     /// kernels are not comparable.
@@ -98,6 +98,26 @@ struct BenchCommand: ParsableCommand {
                 }
                 print(line)
             }
+        }
+    }
+
+    struct CoresCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cores",
+            abstract: "How far two cores scale here: FMA chains and a 64 MiB streaming sum on one thread and on two, interleaved.")
+
+        @Option(help: "Timed rounds (median reported).") var repeats = 9
+
+        func validate() throws {
+            guard repeats >= 1 else { throw ValidationError("--repeats must be positive") }
+        }
+
+        func run() {
+            BenchCommand.printMachine()
+            let r = CoreScalingBenchmark.run(repeats: repeats)
+            print(String(format: "two threads against one: compute (FMA chains) %.2fx, memory (streaming sum) %.2fx "
+                         + "(%.1f GB/s on one thread, %.1f on two); the ceiling of any 2-thread or 2-process speed-up here",
+                         r.computeSpeedup, r.memorySpeedup, r.oneThreadGBps, r.twoThreadsGBps))
         }
     }
 

@@ -27,3 +27,13 @@ final class GemmThreadsBenchmarkTests: XCTestCase {
         XCTAssertEqual(rows.allSatisfy { $0.panel != nil }, vectorISA != "baseline", "the panel kernel runs wherever AVX2 + FMA does")
     }
 }
+
+final class CoreScalingBenchmarkTests: XCTestCase {
+    func testBothProbesAreTimedOnOneAndTwoThreads() {
+        let r = CoreScalingBenchmark.run(repeats: 1)
+        XCTAssertGreaterThan(r.computeSpeedup, 0)
+        XCTAssertGreaterThan(r.memorySpeedup, 0)
+        XCTAssertGreaterThan(r.oneThreadGBps, 0)
+        XCTAssertEqual(r.twoThreadsGBps / r.oneThreadGBps, r.memorySpeedup, accuracy: 1e-9, "one timing gives both figures")
+    }
+}

@@ -171,6 +171,12 @@ void gg_gru_forward_f32(long batch, long n, float *gates, const float *recurrent
 void gg_gru_backward_f32(long batch, long n, const float *gates, const float *hn, const float *h_old, float *dh,
                          float *input_delta, float *recurrent_delta);
 
+/// Seconds for a scaling probe on 1 thread or on 2 (this one and the helper, each half the work):
+/// kind 0 runs `work` iterations of 16 register-resident FMA chains (no memory traffic); kind 1
+/// sums the n floats at x `work` times (memory bandwidth once x outgrows the caches). `sink`
+/// receives a value of the work, so it cannot be skipped.
+double gg_probe_seconds(int kind, int threads, long work, const float *x, long n, float *sink);
+
 /// Runs function(context, 0) on this thread and function(context, 1) on the helper thread at
 /// the same time, and returns when both are done; without a helper (one CPU in this process's
 /// affinity mask, GRADGUARD_HELPER_THREAD=0, a forked child) or while another thread uses it,
