@@ -311,6 +311,7 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
 
 void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
                        long ldc, int accumulate) {
+    // Already packed: `b` stays NULL, so nothing writes through `packed`.
     gg_small_gemm_task task = {m, n, k, lda, 1, width, ldc, 0, a, 0, (float *)packed, 0, 0, c, accumulate};
     gg_small_gemm_run(&task);
 }
@@ -322,8 +323,8 @@ static _Thread_local long gg_pack_capacity;  // floats
 static float *gg_caller_pack_buffer(long floats) {
     if (floats > gg_pack_capacity) {
         free(gg_pack_buffer);
-        long capacity = floats + floats / 4;
-        gg_pack_buffer = aligned_alloc(64, (size_t)capacity * sizeof(float));  // a multiple of 64 bytes: width 64 or 24
+        long capacity = (floats + floats / 4 + 15) & ~15L;  // aligned_alloc wants a multiple of 64 bytes
+        gg_pack_buffer = aligned_alloc(64, (size_t)capacity * sizeof(float));
         gg_pack_capacity = gg_pack_buffer ? capacity : 0;
     }
     return gg_pack_buffer;
@@ -349,9 +350,10 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
 // projection qualify, W3's 256 × 1024 and 1024 × 256 operands do not, and there OpenBLAS's
 // blocking wins, 0.6–0.9×); with fewer than 16 columns most of a 64-wide panel is padding
 // (n = 1: 2.3 µs against BLAS's 0.3), unless the product is large enough for OpenBLAS to wake
-// its second thread (over 2¹⁸ multiply-adds: SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD in OpenBLAS 0.3.21), which then waits
-// actively for 0.1 s and competes with the helper thread: W2's last layer (128 × 256 · 256 × 10)
-// on the panel kernel made the whole step 8 % faster; and up to 2²⁶ multiply-adds.
+// its second thread (over 2¹⁸ multiply-adds, SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD in
+// OpenBLAS 0.3.21), which then waits actively for 0.1 s and competes with the helper thread:
+// W2's last layer (128 × 256 · 256 × 10) on the panel kernel made the whole step 8 % faster;
+// and up to 2²⁶ multiply-adds.
 #define GG_PANEL_GEMM_A_FLOATS (1L << 17)
 #define GG_PANEL_GEMM_MIN_COLUMNS 16
 #define GG_BLAS_THREADS_MADDS (1L << 18)
