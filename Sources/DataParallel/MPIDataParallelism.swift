@@ -5,8 +5,9 @@ import Training
 /// Data parallelism over an `MPIWorld`: process r takes rows ⌊n·r/N⌋ ..< ⌊n·(r+1)/N⌋ of each
 /// global batch of n, and each step's gradients travel in one buffer through one all-reduce
 /// (Horovod's tensor fusion; Sergeev & Del Balso 2018): each process adds its gradient weighted
-/// by its share of the rows, so the sum is the global batch's mean gradient. The step's loss
-/// and correct predictions ride in the same buffer.
+/// by its share of the rows, so the sum is the global batch's mean gradient. The step's loss,
+/// correct predictions and stop requests ride in the same buffer: when any process was asked to
+/// stop (Ctrl-C reaches every process under mpirun), every process learns it at the same step.
 public final class MPIDataParallelism: DataParallelism, ProcessGroup {
     public let world: MPIWorld
     /// Problems met while combining (an all-reduce that failed); the trainer cannot throw them.
@@ -15,6 +16,12 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
     private var doubles: [Double] = []
 
     public init(world: MPIWorld) { self.world = world }
+
+    /// Whether this process has been asked to stop (e.g. by a signal), read at every combine.
+    public var localStopRequested: (() -> Bool)?
+    /// True once some process had been asked to stop at a combine: every process sees it after the
+    /// same step, so all can stop there (`Trainer.stopRequested`) without one waiting for another.
+    public private(set) var stopAgreed = false
 
     /// Itself: BatchNorm layers sum their statistics over the world.
     public var processGroup: (any ProcessGroup)? { self }
@@ -45,7 +52,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
 
     /// Float gradients: copied scaled into one kept buffer, reduced, copied back.
     private func combineFloats(_ parameters: [Variable<Float>], total: Int, share: Double, loss: Double, correct: Int?) -> (loss: Double, correct: Int?) {
-        if floats.count != total + 2 { floats = [Float](repeating: 0, count: total + 2) }
+        if floats.count != total + 3 { floats = [Float](repeating: 0, count: total + 3) }
         let weight = Float(share)
         floats.withUnsafeMutableBufferPointer { b in
             var offset = 0
@@ -58,6 +65,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
             }
             b[total] = Float(loss * share)
             b[total + 1] = Float(correct ?? 0)
+            b[total + 2] = localStopRequested?() == true ? 1 : 0
         }
         do { try world.allReduce(&floats) } catch { failure = error }
         floats.withUnsafeBufferPointer { b in
@@ -71,6 +79,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
                 }
             }
         }
+        stopAgreed = stopAgreed || floats[total + 2] > 0
         return (Double(floats[total]), correct.map { _ in Int(floats[total + 1].rounded()) })
     }
 
@@ -78,7 +87,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
     private func combineDoubles<Scalar: TensorScalar>(
         _ parameters: [Variable<Scalar>], total: Int, share: Double, loss: Double, correct: Int?
     ) -> (loss: Double, correct: Int?) {
-        if doubles.count != total + 2 { doubles = [Double](repeating: 0, count: total + 2) }
+        if doubles.count != total + 3 { doubles = [Double](repeating: 0, count: total + 3) }
         var offset = 0
         for p in parameters {
             for (i, g) in p.grad!.scalars.enumerated() { doubles[offset + i] = Double(g) * share }
@@ -86,6 +95,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
         }
         doubles[total] = loss * share
         doubles[total + 1] = Double(correct ?? 0)
+        doubles[total + 2] = localStopRequested?() == true ? 1 : 0
         do { try world.allReduce(&doubles) } catch { failure = error }
         offset = 0
         for p in parameters {
@@ -94,6 +104,7 @@ public final class MPIDataParallelism: DataParallelism, ProcessGroup {
                 offset += out.count
             }
         }
+        stopAgreed = stopAgreed || doubles[total + 2] > 0
         return (doubles[total], correct.map { _ in Int(doubles[total + 1].rounded()) })
     }
 

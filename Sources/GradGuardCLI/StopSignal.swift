@@ -10,8 +10,8 @@ final class StopSignal: @unchecked Sendable {
     private let requested = Atomic<Bool>(false)
     private let sources: [any DispatchSourceSignal]
 
-    /// Installs the handlers; `message` is printed (to standard error) on the first signal.
-    init(message: String) {
+    /// Installs the handlers; `message` (if any) is printed to standard error on the first signal.
+    init(message: String?) {
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
@@ -25,7 +25,7 @@ final class StopSignal: @unchecked Sendable {
                     FileHandle.standardError.write(Data("\nstopped at once (the run folder keeps its last checkpoint)\n".utf8))
                     exit(130)
                 }
-                FileHandle.standardError.write(Data("\n\(message)\n".utf8))
+                if let message { FileHandle.standardError.write(Data("\n\(message)\n".utf8)) }
             }
             source.resume()
         }

@@ -79,9 +79,12 @@ struct TrainCommand: ParsableCommand {
         if let world { print("data parallel: \(world.size) processes share each batch of \(experiment.batchSize); this one (rank 0) writes the run folder") }
         let stop = StopSignal(message: "stopping after this step and saving (Ctrl-C again to quit at once)…")
         defer { stop.remove() }
+        // Under mpirun every process stops after the step at which any of them was asked to.
+        parallelism?.localStopRequested = { stop.isRequested }
+        let stopRequested: () -> Bool = parallelism.map { shared in { shared.stopAgreed } } ?? { stop.isRequested }
         let bar = ProgressBar(delay: 0.5)
         let result = ExperimentRunner.run(setup, monitorEvery: folder.status.monitorEvery, persistence: persistence,
-                                          stopRequested: world == nil ? { stop.isRequested } : nil, progress: bar.update) { summary in
+                                          stopRequested: stopRequested, progress: bar.update) { summary in
             bar.interrupt()
             let validation = summary.validation.map { "  val loss \(show($0.loss))  val accuracy \(percent($0.accuracy))" } ?? ""
             print(String(format: "epoch %3d/%d  loss %@  accuracy %@%@  gradient first/last %@", summary.epoch, summary.epochs,
@@ -122,6 +125,11 @@ struct TrainCommand: ParsableCommand {
             do { try setup.model.loadSafetensors(from: weights) } catch { throw CLIError(error.description) }
         }
         let trainer = setup.trainer
+        // Stops with rank 0 at the step where any process was asked to stop; rank 0 saves.
+        let stop = StopSignal(message: nil)
+        defer { stop.remove() }
+        parallelism.localStopRequested = { stop.isRequested }
+        trainer.stopRequested = { parallelism.stopAgreed }
         do {
             _ = try trainer.train(on: setup.data.train, epochs: setup.epochs, batchSize: experiment.batchSize, using: &setup.shuffling,
                                   maxSteps: setup.maxSteps, validation: setup.validation)

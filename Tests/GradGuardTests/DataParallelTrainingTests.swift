@@ -60,6 +60,53 @@ final class DataParallelTrainingTests: XCTestCase {
         }
     }
 
+    /// Ctrl-C on `mpirun` reaches every process; all of them stop after the same step, and rank 0
+    /// saves the whole run folder, marked interrupted, with the command that continues it.
+    func testCtrlCStopsEveryProcessAtTheSameStepAndSaves() throws {
+        guard let mpirun = ExternalTool.find("mpirun") else {
+            throw XCTSkip("mpirun not found (apt-get install openmpi-bin): Ctrl-C under mpirun is not checked")
+        }
+        let folder = try ExternalTool.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let experiment = (folder as NSString).appendingPathComponent("long.json"), runs = (folder as NSString).appendingPathComponent("runs")
+        try """
+        {"name": "long", "data": {"kind": "digits"}, "seed": 4, "model": [{"type": "mlp", "sizes": [64, 32, 10]}],
+         "optimizer": {"type": "sgd", "lr": 0.01}, "epochs": 5000, "batch_size": 32}
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        process.arguments = ["-np", "2", ExternalTool.gradguard, "train", experiment, "--runs", runs]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"]) { $1 }
+        let log = (folder as NSString).appendingPathComponent("out.txt")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        // Interrupt once training is under way: the first epoch's line is out.
+        let deadline = Date().addingTimeInterval(120)
+        while !((try? String(contentsOfFile: log, encoding: .utf8))?.contains("/5000  loss") ?? false), Date() < deadline,
+              process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        try handle.close()
+        let output = try String(contentsOfFile: log, encoding: .utf8)
+        XCTAssertNotEqual(process.terminationStatus, 0, "an interrupted run does not end as a success: \(output)")
+        XCTAssertTrue(output.contains("(interrupted)"), output)
+        XCTAssertTrue(output.contains("continue with: gradguard train --resume"), output)
+        let names = try FileManager.default.contentsOfDirectory(atPath: runs)
+        XCTAssertEqual(names.count, 1, "\(names)")
+        let run = (runs as NSString).appendingPathComponent(names.first ?? "")
+        for file in ["weights.safetensors", "checkpoint.safetensors", "report.html", "metrics.jsonl"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: (run as NSString).appendingPathComponent(file)), "\(file) saved: \(output)")
+        }
+        let status = try String(contentsOfFile: (run as NSString).appendingPathComponent("status.json"), encoding: .utf8)
+        XCTAssertTrue(status.contains("\"interrupted\""), status)
+    }
+
     func testAParallelDoctorGivesTheSameDocumentAsOneProcess() throws {
         guard let mpirun = ExternalTool.find("mpirun") else {
             throw XCTSkip("mpirun not found (apt-get install openmpi-bin): the parallel doctor is not checked")
