@@ -81,7 +81,7 @@ static void gg_probe_part(gg_probe_task *t, int half, int halves) {
         long share = t->work / halves;
         t->sink[half] = gg_fma_chains(share);
     } else {
-        long begin = halves == 1 ? 0 : (half == 0 ? 0 : t->n / 2), end = halves == 1 || half == 1 ? t->n : t->n / 2;
+        long begin = half * (t->n / halves), end = half == halves - 1 ? t->n : begin + t->n / halves;
         float sum = 0;
         for (long r = 0; r < t->work; r++) sum += gg_stream_sum(t->x + begin, end - begin);
         t->sink[half] = sum;

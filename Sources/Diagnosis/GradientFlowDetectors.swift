@@ -34,12 +34,13 @@ public struct VanishingGradientDetector: Detector {
 /// global gradient norm grows exponentially before any NaN — a least-squares slope of
 /// log₁₀‖g‖ above `slopeThreshold` (default 0.1 decades per step, ×10 every 10 steps) over a
 /// window of `window` records (default 10) that ends at least 100× above the run's level before
-/// it (the median of the norms up to the window's first, so a window that starts in a dip of a
-/// few saturated batches does not count) and rises in at least 80 % of its steps. The last
-/// condition separates a run-away from mini-batch noise: a cross-entropy gradient can differ
-/// 1000-fold between an easy and a hard batch, but noise rises only about half of the time. Third, a blow-up too fast for a window: in a run
-/// that reaches NaN/∞, the last finite gradient norm before it is at least `blowUp` (default
-/// 1e6) times the first record's — no batch-to-batch noise spans six decades.
+/// it (the median of the up to 100 norms that end with the window's first, so a window that
+/// starts in a dip of a few saturated batches does not count) and rises in at least 80 % of its
+/// steps. The last condition separates a run-away from mini-batch noise: a cross-entropy
+/// gradient can differ 1000-fold between an easy and a hard batch, but noise rises only about
+/// half of the time. Third, a blow-up too fast for a window: in a run that reaches NaN/∞, the
+/// last finite gradient norm before it is at least `blowUp` (default 1e6) times the first
+/// record's — no batch-to-batch noise spans six decades.
 public struct ExplodingGradientDetector: Detector {
     public let ratioThreshold: Double
     public let slopeThreshold: Double
@@ -67,15 +68,13 @@ public struct ExplodingGradientDetector: Detector {
         if let blown = blownUpBeforeNaN(records) { return blown }
         let finite = records.filter { $0.totalGradNorm.isFinite && $0.totalGradNorm > 0 }
         guard finite.count >= window else { return nil }
-        // The median of the norms up to each window's start: the run's level before it.
-        var before: [Double] = []
         for start in 0...(finite.count - window) {
             let slice = Array(finite[start..<(start + window)])
             let logs = slice.map { log10($0.totalGradNorm) }
             let slope = Self.slope(logs)
-            let sortedIndex = before.firstIndex { $0 > slice.first!.totalGradNorm } ?? before.count
-            before.insert(slice.first!.totalGradNorm, at: sortedIndex)
-            let level = before[before.count / 2]
+            // The run's level before the window: a bounded trailing median, so long runs stay linear.
+            let trailing = finite[Swift.max(0, start - 99)...start].map(\.totalGradNorm).sorted()
+            let level = trailing[trailing.count / 2]
             let growth = slice.last!.totalGradNorm / level
             let rises = zip(slice.dropFirst(), slice).filter { $0.totalGradNorm > $1.totalGradNorm }.count
             if slope > slopeThreshold && growth >= 100 && Double(rises) >= 0.8 * Double(window - 1) {
