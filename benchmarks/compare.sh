@@ -3,13 +3,20 @@
 # ROUNDS times (default 3); prints the CPU and BLAS kernel, then per workload the median of each
 # side and the ratio PyTorch / GradGuard (GradGuard faster when > 1), and W2's monitor overhead.
 # Needs `pip install torch` (a dev-time comparison: GradGuard never depends on PyTorch).
-# Usage, from the repository root: benchmarks/compare.sh [ROUNDS]
+# With ISA=avx2, both sides behave as on a CPU without AVX-512 (an AMD Zen 2/3, an Intel before
+# Skylake-SP): GradGuard's kernels and OpenBLAS's (Haswell) and PyTorch's (ATen, MKL, oneDNN)
+# capped at AVX2.
+# Usage, from the repository root: [ISA=avx2] benchmarks/compare.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 swift build -c release --product gradguard >/dev/null
 G=.build/release/gradguard
 export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
+if [ "${ISA:-}" = avx2 ]; then
+    export GRADGUARD_ISA=avx2 OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2
+    echo "as on a CPU with AVX2 and no AVX-512: PyTorch's capability $(python3 -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')"
+fi
 $G version | sed -n 2p
 ms() { grep -oE '[0-9.]+ ms/step' | head -1 | cut -d' ' -f1; }
 declare -A gg pt

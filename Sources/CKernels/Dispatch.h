@@ -10,7 +10,8 @@
 /// once (or lowered by gg_limit_isa_level).
 int gg_isa_level(void);
 
-/// What this CPU (and its OS) supports, detected on each call.
+/// What this CPU (and its OS) supports, detected on each call, capped by the environment's
+/// GRADGUARD_ISA (avx2 or baseline).
 int gg_detected_isa(void);
 
 /// Element-wise kernels run in two halves at once (gg_run_in_halves) from this many elements.

@@ -3,6 +3,7 @@
 #include "Dispatch.h"
 #include "FastMath.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 // In place (x == y) and out of place are separate loops: for x == y LLVM's run-time overlap
@@ -37,15 +38,25 @@ GG_AVX2 static void tanh_avx2(const float *x, float *y, long n) { GG_TANH_BODY }
 GG_AVX512 static void relu_avx512(const float *x, float *y, long n) { GG_RELU_BODY }
 GG_AVX2 static void relu_avx2(const float *x, float *y, long n) { GG_RELU_BODY }
 
-int gg_detected_isa(void) {  // 2: AVX-512, 1: AVX2 + FMA, 0: baseline
+static int gg_hardware_isa(void) {  // 2: AVX-512, 1: AVX2 + FMA, 0: baseline
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) return 2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
     return 0;
 }
 #else
-int gg_detected_isa(void) { return 0; }
+static int gg_hardware_isa(void) { return 0; }
 #endif
+
+// GRADGUARD_ISA=avx2 (or baseline) makes GradGuard behave as on a CPU without AVX-512 (or
+// AVX2): to compare with such a machine, or to rule out a kernel. Other values: no cap.
+int gg_detected_isa(void) {
+    int level = gg_hardware_isa();
+    const char *cap = getenv("GRADGUARD_ISA");
+    if (cap && strcmp(cap, "avx2") == 0 && level > 1) level = 1;
+    if (cap && strcmp(cap, "baseline") == 0) level = 0;
+    return level;
+}
 
 static int isa_cache = -1;  // written once with the same value by any thread that races here
 

@@ -39,7 +39,9 @@ public enum BLASKernel {
             self.avx512BF16 = avx512BF16
         }
 
-        /// This machine's.
+        /// This machine's, at most what the environment's `GRADGUARD_ISA` allows (`avx2` or
+        /// `baseline`: GradGuard's kernels and its choice of OpenBLAS kernel behave as on such a
+        /// CPU; to compare with one, set `OPENBLAS_CORETYPE=Haswell` as well).
         public static var current: Features {
             Features(isaLevel: Int(gg_cpu_isa_level()), amd: gg_cpu_is_amd() != 0, avx512BF16: gg_cpu_has_avx512_bf16() != 0)
         }
@@ -92,7 +94,8 @@ public enum BLASKernel {
     /// OpenBLAS's version and kernel, threads.
     public static var summary: String {
         let version = configuration.split(separator: " ").prefix(2).joined(separator: " ")
-        var line = "\(cpuName) (\(Features.current.description)); \(version), kernel \(coreName), \(threads) threads"
+        let cap = ProcessInfo.processInfo.environment["GRADGUARD_ISA"].map { $0.isEmpty ? "" : " as capped by GRADGUARD_ISA=\($0)" } ?? ""
+        var line = "\(cpuName) (\(Features.current.description)\(cap)); \(version), kernel \(coreName), \(threads) threads"
         if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !chosen.isEmpty { line += " (OPENBLAS_CORETYPE=\(chosen))" }
         if let better = betterCoreType { line += "; this CPU can run \(better): set OPENBLAS_CORETYPE=\(better)" }
         return line

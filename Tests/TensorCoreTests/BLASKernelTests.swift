@@ -35,4 +35,21 @@ final class BLASKernelTests: XCTestCase {
         XCTAssertTrue(summary.contains("kernel \(BLASKernel.coreName)"), summary)
         XCTAssertGreaterThanOrEqual(BLASKernel.threads, 1)
     }
+
+    /// GRADGUARD_ISA caps what GradGuard takes the CPU to run (to compare with a CPU without
+    /// AVX-512), and the machine line says so; other values leave it alone.
+    func testTheEnvironmentCapsTheInstructionSet() {
+        let hardware = BLASKernel.Features.current.isaLevel
+        defer { unsetenv("GRADGUARD_ISA") }
+        setenv("GRADGUARD_ISA", "avx2", 1)
+        XCTAssertEqual(BLASKernel.Features.current.isaLevel, min(hardware, 1))
+        XCTAssertTrue(BLASKernel.summary.contains("capped by GRADGUARD_ISA=avx2"), BLASKernel.summary)
+        setenv("GRADGUARD_ISA", "baseline", 1)
+        XCTAssertEqual(BLASKernel.Features.current.isaLevel, 0)
+        setenv("GRADGUARD_ISA", "avx1024", 1)
+        XCTAssertEqual(BLASKernel.Features.current.isaLevel, hardware)
+        unsetenv("GRADGUARD_ISA")
+        XCTAssertEqual(BLASKernel.Features.current.isaLevel, hardware)
+        XCTAssertFalse(BLASKernel.summary.contains("GRADGUARD_ISA"), BLASKernel.summary)
+    }
 }

@@ -84,7 +84,8 @@ double gg_distance_squared_f32(const float *a, const float *b, long n);
 double gg_activation_stats_f32(const float *y, long n, int kind, long *flagged);
 
 /// The vector instruction set this CPU (and its OS) supports: 2 AVX-512 (F, DQ, VL),
-/// 1 AVX2 + FMA, 0 neither.
+/// 1 AVX2 + FMA, 0 neither; at most what the environment's GRADGUARD_ISA allows (avx2: 1,
+/// baseline: 0), which makes GradGuard behave as on such a CPU.
 int gg_cpu_isa_level(void);
 
 /// 1 on an AMD CPU.
