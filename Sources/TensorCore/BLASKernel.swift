@@ -94,7 +94,11 @@ public enum BLASKernel {
     /// OpenBLAS's version and kernel, threads.
     public static var summary: String {
         let version = configuration.split(separator: " ").prefix(2).joined(separator: " ")
-        let cap = ProcessInfo.processInfo.environment["GRADGUARD_ISA"].map { $0.isEmpty ? "" : " as capped by GRADGUARD_ISA=\($0)" } ?? ""
+        let cap = switch ProcessInfo.processInfo.environment["GRADGUARD_ISA"] {
+        case nil, "": ""
+        case let value? where value == "avx2" || value == "baseline": " as capped by GRADGUARD_ISA=\(value)"
+        case let value?: "; GRADGUARD_ISA=\(value) ignored: use avx2 or baseline"
+        }
         var line = "\(cpuName) (\(Features.current.description)\(cap)); \(version), kernel \(coreName), \(threads) threads"
         if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !chosen.isEmpty { line += " (OPENBLAS_CORETYPE=\(chosen))" }
         if let better = betterCoreType { line += "; this CPU can run \(better): set OPENBLAS_CORETYPE=\(better)" }

@@ -48,6 +48,7 @@ final class BLASKernelTests: XCTestCase {
         XCTAssertEqual(BLASKernel.Features.current.isaLevel, 0)
         setenv("GRADGUARD_ISA", "avx1024", 1)
         XCTAssertEqual(BLASKernel.Features.current.isaLevel, hardware)
+        XCTAssertTrue(BLASKernel.summary.contains("GRADGUARD_ISA=avx1024 ignored"), BLASKernel.summary)
         unsetenv("GRADGUARD_ISA")
         XCTAssertEqual(BLASKernel.Features.current.isaLevel, hardware)
         XCTAssertFalse(BLASKernel.summary.contains("GRADGUARD_ISA"), BLASKernel.summary)
