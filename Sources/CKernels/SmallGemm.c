@@ -24,7 +24,7 @@
 
 GG_AVX512 static inline void gg_block_avx512(
     int rows, long k, const float *a, long ars, long aps, const float *b, long ldb, float *c, long ldc,
-    int accumulate, int vectors, __mmask16 tail) {
+    int accumulate, const float *bias, int vectors, __mmask16 tail) {
     __m512 acc[4][4];
     for (int r = 0; r < 4; r++)
         for (int v = 0; v < 4; v++) acc[r][v] = _mm512_setzero_ps();
@@ -41,7 +41,9 @@ GG_AVX512 static inline void gg_block_avx512(
         float *cr = c + r * ldc;
         for (int v = 0; v < vectors; v++) {
             __mmask16 m = v == vectors - 1 ? tail : (__mmask16)0xFFFF;
-            __m512 sum = accumulate ? _mm512_add_ps(acc[r][v], _mm512_maskz_loadu_ps(m, cr + 16 * v)) : acc[r][v];
+            __m512 sum = bias         ? _mm512_add_ps(acc[r][v], _mm512_maskz_loadu_ps(m, bias + 16 * v))
+                         : accumulate ? _mm512_add_ps(acc[r][v], _mm512_maskz_loadu_ps(m, cr + 16 * v))
+                                      : acc[r][v];
             _mm512_mask_storeu_ps(cr + 16 * v, m, sum);
         }
     }
@@ -50,15 +52,16 @@ GG_AVX512 static inline void gg_block_avx512(
 // The row count and vector count are compile-time constants at each call, so the compiler
 // unrolls the loops above and keeps the accumulators in registers.
 #define GG_BLOCK512(ROWS, VECTORS) \
-    gg_block_avx512(ROWS, kc, ap, ars, aps, bp, ldb, cp, ldc, acc, VECTORS, tail)
+    gg_block_avx512(ROWS, kc, ap, ars, aps, bp, ldb, cp, ldc, acc, slice_bias, VECTORS, tail)
 
 GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, long ars, long aps,
-                                     const float *packed, float *c, long ldc, int accumulate) {
+                                     const float *packed, float *c, long ldc, int accumulate, const float *bias) {
     const long ldb = 64;
     for (long p0 = 0; p0 < k; p0 += GG_KC) {
         long kc = k - p0 < GG_KC ? k - p0 : GG_KC;
         int acc = accumulate || p0 > 0;
         for (long j = 0; j < n; j += 64) {
+            const float *slice_bias = bias && p0 == 0 ? bias + j : 0;
             long width = n - j < 64 ? n - j : 64;
             int vectors = (int)((width + 15) / 16);
             long rest = width - 16 * (vectors - 1);
@@ -93,7 +96,7 @@ GG_AVX512 static void gg_gemm_avx512(long m, long n, long k, const float *a, lon
 // ran at 50–63 GFLOP/s on one core of a Xeon model 106 against 94–100 out of line.
 GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(
     int rows, long k, const float *a, long ars, long aps, const float *b, long ldb, float *c, long ldc,
-    int accumulate) {
+    int accumulate, const float *bias) {
     __m256 acc[4][3];
     for (int r = 0; r < 4; r++)
         for (int v = 0; v < 3; v++) acc[r][v] = _mm256_setzero_ps();
@@ -113,12 +116,14 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(
     for (int r = 0; r < rows; r++)
         for (int v = 0; v < 3; v++) {
             float *cv = c + r * ldc + 8 * v;
-            _mm256_storeu_ps(cv, accumulate ? _mm256_add_ps(acc[r][v], _mm256_loadu_ps(cv)) : acc[r][v]);
+            _mm256_storeu_ps(cv, bias         ? _mm256_add_ps(acc[r][v], _mm256_loadu_ps(bias + 8 * v))
+                                 : accumulate ? _mm256_add_ps(acc[r][v], _mm256_loadu_ps(cv))
+                                              : acc[r][v]);
         }
 }
 
 GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ars, long aps,
-                                 const float *packed, float *c, long ldc, int accumulate) {
+                                 const float *packed, float *c, long ldc, int accumulate, const float *bias) {
     const long ldb = 24;
     float spill[4 * 24];
     for (long p0 = 0; p0 < k; p0 += GG_KC) {
@@ -127,6 +132,8 @@ GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ar
         for (long j = 0; j < n; j += 24) {
             long width = n - j < 24 ? n - j : 24;
             const float *bp = packed + j * k + p0 * ldb;
+            const float *slice_bias = bias && p0 == 0 ? bias + j : 0;
+            const float *block_bias = width == 24 ? slice_bias : 0;
             for (long i = 0; i < m; i += 4) {
                 long rows = m - i < 4 ? m - i : 4;
                 const float *ap = a + i * ars + p0 * aps;
@@ -135,16 +142,17 @@ GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ar
                 long ldcp = width == 24 ? ldc : 24;
                 int accp = width == 24 ? acc : 0;
                 switch (rows) {
-                case 4: gg_block_avx2(4, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
-                case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
-                case 2: gg_block_avx2(2, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
-                default: gg_block_avx2(1, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp); break;
+                case 4: gg_block_avx2(4, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
+                case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
+                case 2: gg_block_avx2(2, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
+                default: gg_block_avx2(1, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
                 }
                 if (width < 24)
                     for (long r = 0; r < rows; r++)
                         for (long q = 0; q < width; q++) {
                             float *out = c + (i + r) * ldc + j + q;
-                            *out = acc ? *out + spill[r * 24 + q] : spill[r * 24 + q];
+                            float part = spill[r * 24 + q];
+                            *out = slice_bias ? part + slice_bias[q] : acc ? *out + part : part;
                         }
             }
         }
@@ -336,6 +344,7 @@ typedef struct {
     int transposed;
     float *c;
     int accumulate;
+    const float *bias;  // NULL, or a row added to every row of C (accumulate 0)
 } gg_small_gemm_task;
 
 static void gg_small_gemm_columns(const gg_small_gemm_task *t, long begin, long end) {
@@ -346,9 +355,11 @@ static void gg_small_gemm_columns(const gg_small_gemm_task *t, long begin, long 
         gg_small_gemm_pack_f32(t->k, end - begin, t->b + (t->transposed ? begin * t->ldb : begin), t->ldb, t->transposed,
                                t->width, panels);
     if (t->width == 64)
-        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate);
+        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate,
+                       t->bias ? t->bias + begin : 0);
     else if (t->width == 24)
-        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate);
+        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate,
+                     t->bias ? t->bias + begin : 0);
 #endif
 }
 
@@ -367,7 +378,7 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
     if (task->k <= 0) {
         if (!task->accumulate)
             for (long i = 0; i < task->m; i++)
-                for (long j = 0; j < task->n; j++) task->c[i * task->ldc + j] = 0;
+                for (long j = 0; j < task->n; j++) task->c[i * task->ldc + j] = task->bias ? task->bias[j] : 0;
         return;
     }
     long panels = (task->n + task->width - 1) / task->width;
@@ -379,7 +390,7 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
 void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,
                        long ldc, int accumulate) {
     // Already packed: `b` stays NULL, so nothing writes through `packed`.
-    gg_small_gemm_task task = {m, n, k, lda, 1, width, ldc, 0, a, 0, (float *)packed, 0, 0, c, accumulate};
+    gg_small_gemm_task task = {m, n, k, lda, 1, width, ldc, 0, a, 0, (float *)packed, 0, 0, c, accumulate, 0};
     gg_small_gemm_run(&task);
 }
 
@@ -398,7 +409,7 @@ static float *gg_caller_pack_buffer(long floats) {
 }
 
 int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, const float *a, long lda,
-                      const float *b, long ldb, float *c, long ldc, int accumulate) {
+                      const float *b, long ldb, float *c, long ldc, int accumulate, const float *row_bias) {
     long width = gg_small_gemm_panel_width();
     if (width == 0) return 0;
     float *packed = 0;
@@ -407,7 +418,7 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
         if (!packed) return 0;
     }
     gg_small_gemm_task task = {m, n, k, transpose_a ? 1 : lda, transpose_a ? lda : 1, width, ldc, 0, a, b, packed, ldb,
-                               transpose_b, c, accumulate};
+                               transpose_b, c, accumulate && !row_bias, row_bias};
     gg_small_gemm_run(&task);
     return 1;
 }

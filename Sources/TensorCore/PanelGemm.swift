@@ -16,17 +16,20 @@ public enum PanelGemm {
     @inlinable
     public static func isPreferred(m: Int, n: Int, k: Int) -> Bool { gg_gemm_prefers_panel(m, n, k) != 0 }
 
-    /// `C = op(A) · op(B)`, or `C + op(A) · op(B)` with `accumulate`, for row-major matrices
-    /// (`op(A)` is `m × k`, `op(B)` is `k × n`; with a transpose flag the matrix is given as its
-    /// transpose; `lda`, `ldb`, `ldc` are row strides). Returns false, leaving C alone, where no
-    /// kernel runs on this CPU (no AVX2 + FMA) or the packing buffer cannot be allocated.
+    /// `C = op(A) · op(B)`, or `C + op(A) · op(B)` with `accumulate`, or `op(A) · op(B) + rowBias`
+    /// on every row with `rowBias` (`n` floats; the same bits as C holding the bias rows and
+    /// `accumulate`, without that pass over C), for row-major matrices (`op(A)` is `m × k`,
+    /// `op(B)` is `k × n`; with a transpose flag the matrix is given as its transpose; `lda`,
+    /// `ldb`, `ldc` are row strides). Returns false, leaving C alone, where no kernel runs on this
+    /// CPU (no AVX2 + FMA) or the packing buffer cannot be allocated.
     @inlinable
     public static func multiply(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, rowBias: UnsafePointer<Float>? = nil
     ) -> Bool {
-        gg_panel_gemm_f32(
-            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0) != 0
+        precondition(!(accumulate && rowBias != nil), "PanelGemm: accumulate and rowBias exclude each other")
+        return gg_panel_gemm_f32(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, rowBias) != 0
     }
 }

@@ -23,7 +23,8 @@ extension Tensor {
     /// the flags go to `gemm`).
     ///
     /// With `rowBias` (`[n]`), the result is `op(a) · op(b) + rowBias` on every row, in one pass:
-    /// the rows start as the bias and the GEMM adds to them (no second pass over the output).
+    /// the panel kernel adds the bias as it stores; BLAS starts from rows holding the bias and adds
+    /// to them (no second pass over the output either way).
     @inlinable
     public static func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, rowBias: Tensor? = nil
@@ -41,6 +42,13 @@ extension Tensor {
             b.withUnsafeBufferPointer { pb in
                 Tensor(shape: [m, n]) { out in
                     if let rowBias {
+                        let done = rowBias.withUnsafeBufferPointer { bias in
+                            k > 0 && Scalar.gemm(
+                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
+                                rowBias: bias.baseAddress!, c: out.baseAddress!, ldc: n)
+                        }
+                        if done { return }
                         rowBias.withUnsafeBufferPointer { bias in
                             for i in 0..<m { (out.baseAddress! + i * n).initialize(from: bias.baseAddress!, count: n) }
                         }

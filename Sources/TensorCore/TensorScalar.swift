@@ -17,6 +17,15 @@ where RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    /// `C = op(A) · op(B) + rowBias` on every row (`rowBias`: `n` values), where a kernel adds the
+    /// bias as it stores C (no pass over C of its own); returns false, writing nothing, where
+    /// none does — the caller then fills C's rows with the bias and calls `gemm` with beta 1,
+    /// which gives the same bits.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        rowBias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int) -> Bool
+
     /// `Σ x[i]²` over `count` elements, accumulated in Double: finite for any finite input and
     /// not lost to underflow for vanishing ones (OpenBLAS's `dsdot` kernels square in single
     /// precision and overflow above 1.8e19).
@@ -70,6 +79,18 @@ extension Float: TensorScalar {
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc))
     }
+
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        rowBias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) -> Bool {
+        PanelGemm.isPreferred(m: m, n: n, k: k)
+            && PanelGemm.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                c: c, ldc: ldc, accumulate: false, rowBias: rowBias)
+    }
 }
 
 extension Double: TensorScalar {
@@ -111,4 +132,11 @@ extension Double: TensorScalar {
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc))
     }
+
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        rowBias: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) -> Bool { false }
 }

@@ -5,8 +5,8 @@ final class PanelGemmTests: XCTestCase {
     /// Every form against a Double matmul, at every instruction set this CPU has: A and B each
     /// as themselves and transposed, ragged row blocks (m not a multiple of 4), ragged panels (n
     /// around 16, 24 and 64), k over one slice of 128 and not a multiple of 16 (the transposed
-    /// pack's blocks), row strides wider than the matrices, overwriting and accumulating, and
-    /// products large enough to split over the helper thread.
+    /// pack's blocks), row strides wider than the matrices, overwriting, accumulating and adding a
+    /// row bias, and products large enough to split over the helper thread.
     func testProductsMatchDouble() {
         var rng = RandomGenerator(seed: 12)
         let shapes = [(1, 1, 1), (3, 17, 5), (4, 64, 128), (7, 65, 129), (128, 256, 256), (130, 200, 37), (9, 23, 2), (64, 130, 300)]
@@ -15,8 +15,8 @@ final class PanelGemmTests: XCTestCase {
                 for (m, n, k) in shapes {
                     for transposeA in [false, true] {
                         for transposeB in [false, true] {
-                            for accumulate in [false, true] {
-                                check(m, n, k, transposeA, transposeB, accumulate, level, &rng)
+                            for start in [Start.zero, .accumulate, .rowBias] {
+                                check(m, n, k, transposeA, transposeB, start, level, &rng)
                             }
                         }
                     }
@@ -25,28 +25,42 @@ final class PanelGemmTests: XCTestCase {
         }
     }
 
+    /// What C starts from: zero, its own values, or a bias row.
+    private enum Start { case zero, accumulate, rowBias }
+
     private func check(
-        _ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ accumulate: Bool, _ level: Int,
+        _ m: Int, _ n: Int, _ k: Int, _ transposeA: Bool, _ transposeB: Bool, _ mode: Start, _ level: Int,
         _ rng: inout RandomGenerator
     ) {
+        let accumulate = mode == .accumulate
         let padding = 3  // row strides wider than the rows
         let aShape = transposeA ? [k, m] : [m, k], bShape = transposeB ? [n, k] : [k, n]
         let aStored = Tensor<Float>.normal(shape: [aShape[0], aShape[1] + padding], using: &rng)
         let bStored = Tensor<Float>.normal(shape: [bShape[0], bShape[1] + padding], using: &rng)
         let start = Tensor<Float>.normal(shape: [m, n + padding], using: &rng)
-        var c = start
-        var ran = false
-        aStored.withUnsafeBufferPointer { a in
-            bStored.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { out in
-                    ran = PanelGemm.multiply(
-                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                        a: a.baseAddress!, lda: aShape[1] + padding, b: b.baseAddress!, ldb: bShape[1] + padding,
-                        c: out.baseAddress!, ldc: n + padding, accumulate: accumulate)
+        let bias = Tensor<Float>.normal(shape: [n], using: &rng)
+        // C holding the bias rows, for the bias's reference: multiplying into it with accumulate.
+        let biasRows = Tensor<Float>(shape: [m, n + padding]) { rows in
+            for i in 0..<m { for j in 0..<(n + padding) { rows[i * (n + padding) + j] = j < n ? bias[j] : start[i, j] } }
+        }
+        func multiply(into c: inout Tensor<Float>, accumulate: Bool, rowBias: Bool) -> Bool {
+            aStored.withUnsafeBufferPointer { a in
+                bStored.withUnsafeBufferPointer { b in
+                    bias.withUnsafeBufferPointer { bias in
+                        c.withUnsafeMutableBufferPointer { out in
+                            PanelGemm.multiply(
+                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                a: a.baseAddress!, lda: aShape[1] + padding, b: b.baseAddress!, ldb: bShape[1] + padding,
+                                c: out.baseAddress!, ldc: n + padding, accumulate: accumulate,
+                                rowBias: rowBias ? bias.baseAddress! : nil)
+                        }
+                    }
                 }
             }
         }
-        let what = "m \(m) n \(n) k \(k) transposeA \(transposeA) transposeB \(transposeB) accumulate \(accumulate) ISA \(level)"
+        var c = start
+        let ran = multiply(into: &c, accumulate: accumulate, rowBias: mode == .rowBias)
+        let what = "m \(m) n \(n) k \(k) transposeA \(transposeA) transposeB \(transposeB) \(mode) ISA \(level)"
         guard ran else {
             XCTAssertEqual(level, 0, "only the baseline has no panel kernel: \(what)")
             XCTAssertEqual(c, start, "C untouched when the kernel does not run: \(what)")
@@ -58,6 +72,12 @@ final class PanelGemmTests: XCTestCase {
         if transposeB { b = b.transposed() }
         var expected = Tensor.matmul(a, b)
         if accumulate { expected = expected + columns(start, n) }
+        if mode == .rowBias {
+            expected = expected + Tensor<Double>(bias)
+            var reference = biasRows
+            XCTAssertTrue(multiply(into: &reference, accumulate: true, rowBias: false))
+            XCTAssertEqual(c.slice(axis: 1, 0..<n), reference.slice(axis: 1, 0..<n), "the bias row gives the bits of bias rows + accumulate: \(what)")
+        }
         let error = (columns(c, n) - expected).abs().maxAll()
         XCTAssertLessThan(error, 1e-4 * Double(k).squareRoot(), what)
         XCTAssertEqual(c.slice(axis: 1, n..<(n + padding)), start.slice(axis: 1, n..<(n + padding)), "padding columns kept: \(what)")

@@ -140,10 +140,12 @@ void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const f
 /// C = op(A)·op(B) (accumulate 0) or C + op(A)·op(B) (accumulate 1) for row-major matrices, op
 /// being a transpose where asked (A given as k × m, B as n × k): the small-GEMM kernel with B
 /// packed on each call (into a buffer the calling thread keeps), each half of the column panels
-/// packed and multiplied on this thread and the helper thread. Returns 0, doing nothing, where
-/// no kernel runs on this CPU or the buffer cannot be allocated (use BLAS there).
+/// packed and multiplied on this thread and the helper thread. With `row_bias` (n floats, or
+/// NULL), C = op(A)·op(B) + row_bias on every row: the same bits as C first holding the bias
+/// rows and accumulate 1, without that pass over C. Returns 0, doing nothing, where no kernel
+/// runs on this CPU or the buffer cannot be allocated (use BLAS there).
 int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, const float *a, long lda,
-                      const float *b, long ldb, float *c, long ldc, int accumulate);
+                      const float *b, long ldb, float *c, long ldc, int accumulate, const float *row_bias);
 
 /// Whether a product of this size should run on gg_panel_gemm_f32 rather than BLAS: on AVX-512,
 /// with A (m × k) up to 2¹⁷ floats, n ≥ 16 (or over 2¹⁸ multiply-adds) and up to 2²⁶
