@@ -42,6 +42,17 @@ where RawSignificand: FixedWidthInteger {
 @inlinable
 func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
+extension TensorScalar {
+    /// No kernel adds a row bias as it stores (Double, and any other conforming type): the
+    /// caller fills C's rows with the bias and calls `gemm` with beta 1.
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        rowBias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) -> Bool { false }
+}
+
 extension Float: TensorScalar {
     @inlinable
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
@@ -133,10 +144,4 @@ extension Double: TensorScalar {
             beta, c, blasint(ldc))
     }
 
-    @inlinable
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        rowBias: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) -> Bool { false }
 }
