@@ -43,15 +43,17 @@ extension Tensor {
                 Tensor(shape: [m, n]) { out in
                     if let rowBias {
                         let done = rowBias.withUnsafeBufferPointer { bias in
-                            k > 0 && Scalar.gemm(
+                            if k > 0, Scalar.gemm(
                                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
                                 rowBias: bias.baseAddress!, c: out.baseAddress!, ldc: n)
+                            {
+                                return true
+                            }
+                            for i in 0..<m { (out.baseAddress! + i * n).initialize(from: bias.baseAddress!, count: n) }
+                            return false
                         }
                         if done { return }
-                        rowBias.withUnsafeBufferPointer { bias in
-                            for i in 0..<m { (out.baseAddress! + i * n).initialize(from: bias.baseAddress!, count: n) }
-                        }
                     } else if k == 0 {
                         out.initialize(repeating: 0)
                     }

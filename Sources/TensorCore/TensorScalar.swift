@@ -143,5 +143,4 @@ extension Double: TensorScalar {
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
             beta, c, blasint(ldc))
     }
-
 }
