@@ -100,4 +100,41 @@ final class StepMeasureTests: XCTestCase {
             for (key, buffers) in a.state { XCTAssertEqual(b.state[key]!, buffers, "\(name): \(key)") }
         }
     }
+
+    /// Gradients far below float's square range (a vanishing gradient, |g| ≈ 1e-25, whose squares
+    /// underflow float) and far above it (1e25), zeros, and a NaN: the sums keep double's range
+    /// and precision, for sizes 1–40 (every remainder of a vector width) and one above it, and
+    /// the weights get the same bits as unmeasured.
+    func testMeasuresKeepDoublesRange() throws {
+        var rng = RandomGenerator(seed: 12)
+        func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
+        for scale: Float in [1e-25, 1e25, 0] {
+            for size in Array(1...40) + [2500] {
+                let start = Tensor<Float>.normal(shape: [size], using: &rng)
+                let grad = Tensor<Float>.normal(shape: [size], using: &rng) * scale
+                let plain = Variable(start, requiresGrad: true), measured = Variable(start, requiresGrad: true)
+                let a = try SGD(parameters: [plain], learningRate: 1e-20), b = try SGD(parameters: [measured], learningRate: 1e-20)
+                b.measuresSteps = true
+                plain.grad = grad
+                measured.grad = grad
+                a.step()
+                b.step()
+                XCTAssertEqual(measured.value.scalars.map(\.bitPattern), plain.value.scalars.map(\.bitPattern), "\(scale) \(size)")
+                let m = try XCTUnwrap(b.measures[0])
+                XCTAssertEqual(m.gradientSquares, squares(grad), accuracy: 1e-12 * squares(grad), "\(scale) \(size)")
+                XCTAssertEqual(m.weightSquares, squares(measured.value), accuracy: 1e-9 * squares(measured.value), "\(scale) \(size)")
+                let moved = zip(measured.value.scalars, start.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+                XCTAssertEqual(m.updateSquares, moved, accuracy: 1e-9 * moved, "\(scale) \(size)")
+                if scale == 1e-25 { XCTAssertGreaterThan(m.gradientSquares, 0, "a vanishing gradient is measured, not lost") }
+            }
+        }
+        let withNaN = Variable(Tensor<Float>(repeating: 1, shape: [300]), requiresGrad: true)
+        let sgd = try SGD(parameters: [withNaN], learningRate: 0.1)
+        sgd.measuresSteps = true
+        var grad = Tensor<Float>(repeating: 0.5, shape: [300])
+        grad[137] = .nan
+        withNaN.grad = grad
+        sgd.step()
+        XCTAssertTrue(try XCTUnwrap(sgd.measures[0]).gradientSquares.isNaN)
+    }
 }
