@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # W1–W5 in GradGuard and in PyTorch (2 threads each), alternating workload by workload, repeated
 # ROUNDS times (default 3); prints the CPU and BLAS kernel, then per workload the median of each
-# side and the ratio PyTorch / GradGuard (GradGuard faster when > 1), and W2's monitor overhead.
+# side and the ratio PyTorch / GradGuard (GradGuard faster when > 1), and W2's monitor overhead
+# from one run of MONITOR_PAIRS (default 1000) alternating step pairs, with the 95 % confidence
+# interval of that median (200 pairs place it only within about ±2.5 points on a shared VM).
 # Needs `pip install torch` (a dev-time comparison: GradGuard never depends on PyTorch).
 # With ISA=avx2, both sides behave as on a CPU without AVX-512 (an AMD Zen 2/3, an Intel before
 # Skylake-SP): GradGuard's kernels and OpenBLAS's (Haswell) and PyTorch's (ATen, MKL, oneDNN)
@@ -20,12 +22,9 @@ fi
 $G version | sed -n 2p
 ms() { grep -oE '[0-9.]+ ms/step' | head -1 | cut -d' ' -f1; }
 declare -A gg pt
-overhead=""
 for round in $(seq "$rounds"); do
     gg[W1]+=" $($G bench seed001 | ms)";            pt[W1]+=" $(python3 benchmarks/seed001_pytorch.py | ms)"
-    w2=$($G bench monitor)
-    gg[W2]+=" $(echo "$w2" | grep -oE 'monitor off: [0-9.]+' | grep -oE '[0-9.]+$')"
-    overhead+=" $(echo "$w2" | grep -oE 'overhead -?[0-9.]+' | grep -oE -- '-?[0-9.]+$')"
+    gg[W2]+=" $($G bench monitor --pairs 100 | grep -oE 'monitor off: [0-9.]+' | grep -oE '[0-9.]+$')"
     pt[W2]+=" $(python3 benchmarks/workloads_pytorch.py w2 | ms)"
     gg[W3]+=" $($G bench mlp | ms)";                pt[W3]+=" $(python3 benchmarks/workloads_pytorch.py w3 | ms)"
     gg[W4]+=" $($G bench recurrent lstm | ms)";     pt[W4]+=" $(python3 benchmarks/recurrent_pytorch.py lstm | ms)"
@@ -39,4 +38,6 @@ for w in W1 W2 W3 W4 W5; do
     g=$(median ${gg[$w]}); p=$(median ${pt[$w]})
     python3 -c "print(f'$w ${names[$w]}: GradGuard {float($g):.4g} ms, PyTorch {float($p):.4g} ms, ratio {float($p) / float($g):.2f}')"
 done
-echo "W2 monitor overhead (every step): $(median $overhead) %"
+pairs=${MONITOR_PAIRS:-1000}
+$G bench monitor --pairs "$pairs" | grep -oE 'overhead -?[0-9.]+% \(95% confidence -?[0-9.]+% to -?[0-9.]+%' \
+    | sed -E "s/overhead (.*)% \(95% confidence (.*)% to (.*)%/W2 monitor overhead (every step): \1 % (95 % confidence \2 to \3 %, $pairs step pairs)/"

@@ -188,9 +188,10 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             BenchCommand.printMachine()
             let r = try MonitorBenchmark.run(pairs: pairs)
-            print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (quartiles %.1f%% to %.1f%%; median of %d alternating step pairs)",
-                         r.plainMilliseconds, r.monitoredMilliseconds, 100 * r.overhead, 100 * r.overheadQuartiles.lower,
-                         100 * r.overheadQuartiles.upper, pairs))
+            let o = r.overheads
+            print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (95%% confidence %.1f%% to %.1f%%; quartiles %.1f%% to %.1f%%; median of %d alternating step pairs)",
+                         r.plainMilliseconds, r.monitoredMilliseconds, 100 * o.median, 100 * o.confidence95.lower,
+                         100 * o.confidence95.upper, 100 * o.quartiles.lower, 100 * o.quartiles.upper, pairs))
         }
     }
 
