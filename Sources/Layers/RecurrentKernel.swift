@@ -114,20 +114,25 @@ enum RecurrentKernel {
         let width = d.gates * d.hidden, rows = d.steps * d.batch
         let inputColumns = input == nil ? 0 : d.input, hiddenColumns = hidden == nil ? 0 : d.hidden
         let columns = inputColumns + hiddenColumns + 1
-        var operand = Tensor<Scalar>(zeros: [rows, columns])
-        operand.withUnsafeMutableBufferPointer { r in
+        // Every element is written once (no zeroing pass over the 2 MB of W4's operand first).
+        let operand = Tensor<Scalar>(shape: [rows, columns]) { r in
+            let base = r.baseAddress!
             input?.withUnsafeBufferPointer { x in
                 for row in 0..<rows {
-                    (r.baseAddress! + row * columns).update(from: x.baseAddress! + row * d.input, count: d.input)
+                    (base + row * columns).initialize(from: x.baseAddress! + row * d.input, count: d.input)
                 }
             }
             hidden?.withUnsafeBufferPointer { h in
-                for row in d.batch..<rows {
-                    (r.baseAddress! + row * columns + inputColumns)
-                        .update(from: h.baseAddress! + (row - d.batch) * d.hidden, count: d.hidden)
+                for row in 0..<rows {
+                    let target = base + row * columns + inputColumns
+                    if row < d.batch {
+                        target.initialize(repeating: 0, count: d.hidden)  // h_{−1} = 0
+                    } else {
+                        target.initialize(from: h.baseAddress! + (row - d.batch) * d.hidden, count: d.hidden)
+                    }
                 }
             }
-            for row in 0..<rows { r[row * columns + columns - 1] = 1 }
+            for row in 0..<rows { (base + row * columns + columns - 1).initialize(to: 1) }
         }
         let product = Tensor.matmul(delta, operand, transposeA: true)  // [width, columns]
         func columnsOf(_ range: Range<Int>) -> Tensor<Scalar> {
