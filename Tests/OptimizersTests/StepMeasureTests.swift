@@ -57,7 +57,13 @@ final class StepMeasureTests: XCTestCase {
         ("rmsprop centered", { try RMSprop(parameters: $0, learningRate: 0.01, momentum: 0.5, centered: true) }),
     ]
 
+    /// At every instruction-set level the CPU has: AVX-512 sums in double, AVX2 and baseline in
+    /// float blocks (within 4e-6 relative), with blocks out of float's range again in double.
     func testMeasuredStepsGiveTheSameBitsAndTheirNorms() throws {
+        for level in availableVectorISALevels { try withVectorISALevel(level) { try measuredStepsGiveTheSameBitsAndTheirNorms() } }
+    }
+
+    func measuredStepsGiveTheSameBitsAndTheirNorms() throws {
         var rng = RandomGenerator(seed: 4)
         // Sizes that are not multiples of a vector width, and one that two threads update.
         let shapes = [[37, 29], [29], [301, 300]]
@@ -80,8 +86,8 @@ final class StepMeasureTests: XCTestCase {
                 XCTAssertTrue(a.measures.allSatisfy { $0 == nil }, "\(name): nothing measured while off")
                 XCTAssertNil(a.gradientSquares, "\(name): nothing summed while off")
                 let total = step.reduce(0.0) { $0 + $1.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
-                XCTAssertEqual(try XCTUnwrap(c.gradientSquares, name), total, accuracy: 1e-9 * total, "\(name): summed in the update")
-                XCTAssertEqual(try XCTUnwrap(b.gradientSquares, name), total, accuracy: 1e-9 * total, "\(name): from the measures")
+                XCTAssertEqual(try XCTUnwrap(c.gradientSquares, name), total, accuracy: 4e-6 * total, "\(name): summed in the update")
+                XCTAssertEqual(try XCTUnwrap(b.gradientSquares, name), total, accuracy: 4e-6 * total, "\(name): from the measures")
                 for (v, w) in zip(summed, plain) {
                     XCTAssertEqual(v.value.scalars.map(\.bitPattern), w.value.scalars.map(\.bitPattern), "\(name): summing changes no bit")
                 }
@@ -89,10 +95,10 @@ final class StepMeasureTests: XCTestCase {
                     XCTAssertEqual(v.value.scalars.map(\.bitPattern), plain[i].value.scalars.map(\.bitPattern), "\(name): parameter \(i)")
                     let m = try XCTUnwrap(b.measures[i], name)
                     func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
-                    XCTAssertEqual(m.weightSquares, squares(v.value), accuracy: 1e-9 * squares(v.value), name)
-                    XCTAssertEqual(m.gradientSquares, squares(step[i]), accuracy: 1e-9 * squares(step[i]), name)
+                    XCTAssertEqual(m.weightSquares, squares(v.value), accuracy: 4e-6 * squares(v.value), name)
+                    XCTAssertEqual(m.gradientSquares, squares(step[i]), accuracy: 4e-6 * squares(step[i]), name)
                     let moved = zip(v.value.scalars, before[i].scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
-                    XCTAssertEqual(m.updateSquares, moved, accuracy: 1e-9 * moved + 1e-30, name)
+                    XCTAssertEqual(m.updateSquares, moved, accuracy: 4e-6 * moved + 1e-30, name)
                     XCTAssertGreaterThan(m.updateSquares, 0, name)
                 }
             }
@@ -106,6 +112,10 @@ final class StepMeasureTests: XCTestCase {
     /// and precision, for sizes 1–40 (every remainder of a vector width) and one above it, and
     /// the weights get the same bits as unmeasured.
     func testMeasuresKeepDoublesRange() throws {
+        for level in availableVectorISALevels { try withVectorISALevel(level) { try measuresKeepDoublesRange(level) } }
+    }
+
+    func measuresKeepDoublesRange(_ level: Int) throws {
         var rng = RandomGenerator(seed: 12)
         func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
         for scale: Float in [1e-25, 1e25, 0] {
@@ -119,12 +129,12 @@ final class StepMeasureTests: XCTestCase {
                 measured.grad = grad
                 a.step()
                 b.step()
-                XCTAssertEqual(measured.value.scalars.map(\.bitPattern), plain.value.scalars.map(\.bitPattern), "\(scale) \(size)")
+                XCTAssertEqual(measured.value.scalars.map(\.bitPattern), plain.value.scalars.map(\.bitPattern), "level \(level) \(scale) \(size)")
                 let m = try XCTUnwrap(b.measures[0])
-                XCTAssertEqual(m.gradientSquares, squares(grad), accuracy: 1e-12 * squares(grad), "\(scale) \(size)")
-                XCTAssertEqual(m.weightSquares, squares(measured.value), accuracy: 1e-9 * squares(measured.value), "\(scale) \(size)")
+                XCTAssertEqual(m.gradientSquares, squares(grad), accuracy: 1e-12 * squares(grad), "level \(level) \(scale) \(size)")
+                XCTAssertEqual(m.weightSquares, squares(measured.value), accuracy: 4e-6 * squares(measured.value), "level \(level) \(scale) \(size)")
                 let moved = zip(measured.value.scalars, start.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
-                XCTAssertEqual(m.updateSquares, moved, accuracy: 1e-9 * moved, "\(scale) \(size)")
+                XCTAssertEqual(m.updateSquares, moved, accuracy: 4e-6 * moved, "level \(level) \(scale) \(size)")
                 if scale == 1e-25 { XCTAssertGreaterThan(m.gradientSquares, 0, "a vanishing gradient is measured, not lost") }
             }
         }
