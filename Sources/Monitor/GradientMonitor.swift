@@ -40,6 +40,9 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     private var measureIndices: [[Int]?] = []
 
     /// Observes every leaf module of `model` (each Linear, activation, norm and recurrent layer).
+    /// Its hooks are on from here: `attach(to:)` it to a trainer, or call `observe(_:)` after
+    /// every step, or `detach()` it — until one of these collects them, the hooks keep every
+    /// step's outputs and gradients.
     public init(model: Module<Scalar>, every: Int = 1) {
         precondition(every >= 1, "GradientMonitor: every must be ≥ 1, got \(every)")
         self.every = every
