@@ -7,7 +7,9 @@
 # Needs `pip install torch` (a dev-time comparison: GradGuard never depends on PyTorch).
 # With ISA=avx2, both sides behave as on a CPU without AVX-512 (an AMD Zen 2/3, an Intel before
 # Skylake-SP): GradGuard's kernels and OpenBLAS's (Haswell) and PyTorch's (ATen, MKL, oneDNN)
-# capped at AVX2.
+# capped at AVX2. Otherwise GradGuard runs the OpenBLAS kernel it picks for the CPU: an
+# OPENBLAS_CORETYPE in the environment narrower than that is replaced (GRADGUARD_REPLACE_CORETYPE),
+# and the machine line says so.
 # Usage, from the repository root: [ISA=avx2] benchmarks/compare.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,10 @@ export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
 if [ "${ISA:-}" = avx2 ]; then
     export GRADGUARD_ISA=avx2 OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2
     echo "as on a CPU with AVX2 and no AVX-512: PyTorch's capability $(python3 -c 'import torch; print(torch.backends.cpu.get_cpu_capability())')"
+else
+    export GRADGUARD_REPLACE_CORETYPE=1
 fi
-$G version | sed -n 2p
+$G version | sed -n '2,$p'
 ms() { grep -oE '[0-9.]+ ms/step' | head -1 | cut -d' ' -f1; }
 declare -A gg pt
 for round in $(seq "$rounds"); do

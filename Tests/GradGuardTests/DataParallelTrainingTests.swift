@@ -118,11 +118,7 @@ final class DataParallelTrainingTests: XCTestCase {
         let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"]
         let parallel = try ExternalTool.run(mpirun, ["-np", "2", ExternalTool.gradguard] + arguments, environment: environment)
         XCTAssertEqual(parallel.status, 0, parallel.output)
-        func document(_ output: String) throws -> NSDictionary {
-            let start = try XCTUnwrap(output.firstIndex(of: "{"), output)
-            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? NSDictionary, output)
-        }
-        let (one, two) = (try document(single.output), try document(parallel.output))
+        let (one, two) = (try single.jsonObject(), try parallel.jsonObject())
         XCTAssertGreaterThan((one["repairs"] as? [Any])?.count ?? 0, 1, "several single remedies were shared")
         XCTAssertEqual(one, two, "the same verdict, repairs and numbers")
     }

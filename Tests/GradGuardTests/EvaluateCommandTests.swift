@@ -35,7 +35,7 @@ final class EvaluateCommandTests: XCTestCase {
         // evaluate on the test set with the final weights gives the run's final metrics.
         let evaluate = try ExternalTool.run(ExternalTool.gradguard, ["evaluate", runPath, "--json"])
         XCTAssertEqual(evaluate.status, 0, evaluate.output)
-        let scored = try JSONSerialization.jsonObject(with: Data(evaluate.output.utf8)) as! [String: Any]
+        let scored = try evaluate.jsonObject() as! [String: Any]
         XCTAssertEqual(scored["loss"] as? Double, final["loss"] as? Double)
         XCTAssertEqual(scored["accuracy"] as? Double, final["accuracy"] as? Double)
         XCTAssertEqual(scored["samples"] as? Int, 60)
@@ -45,7 +45,7 @@ final class EvaluateCommandTests: XCTestCase {
 
         // The best weights score the validation set as the best epoch did.
         let best = try ExternalTool.run(ExternalTool.gradguard, ["evaluate", runPath, "--weights", "best", "--split", "validation", "--json"])
-        let bestScore = try JSONSerialization.jsonObject(with: Data(best.output.utf8)) as! [String: Any]
+        let bestScore = try best.jsonObject() as! [String: Any]
         let bestEpoch = try XCTUnwrap(validation["best_epoch"] as? Int)
         let recorded = (validation["scores"] as! [[String: Any]]).first { $0["epoch"] as? Int == bestEpoch }
         XCTAssertEqual(bestScore["loss"] as? Double, recorded?["loss"] as? Double)

@@ -7,6 +7,16 @@ public enum ExternalTool {
     public struct Result: Sendable {
         public let status: Int32
         public let output: String
+
+        /// The JSON object the run printed: the output from its first `{`, past any notes the
+        /// program wrote to standard error first (such as one about the BLAS kernel).
+        public func jsonObject() throws -> NSDictionary {
+            guard let start = output.firstIndex(of: "{"),
+                  let object = try JSONSerialization.jsonObject(with: Data(output[start...].utf8)) as? NSDictionary else {
+                throw CocoaError(.propertyListReadCorrupt, userInfo: [NSDebugDescriptionErrorKey: "no JSON object in: \(output)"])
+            }
+            return object
+        }
     }
 
     /// The first of `names` found on PATH, as a full path.
