@@ -108,7 +108,8 @@ final class StepMeasureTests: XCTestCase {
     }
 
     /// Gradients far below float's square range (a vanishing gradient, |g| ≈ 1e-25, whose squares
-    /// underflow float) and far above it (1e25), zeros, and a NaN: the sums keep double's range
+    /// underflow float) and far above it (1e25), zeros, weights as tiny (1e-27) and huge (1e20),
+    /// and a NaN: the sums keep double's range
     /// and precision, for sizes 1–40 (every remainder of a vector width) and one above it, and
     /// the weights get the same bits as unmeasured.
     func testMeasuresKeepDoublesRange() throws {
@@ -118,9 +119,12 @@ final class StepMeasureTests: XCTestCase {
     func measuresKeepDoublesRange(_ level: Int) throws {
         var rng = RandomGenerator(seed: 12)
         func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
-        for scale: Float in [1e-25, 1e25, 0] {
+        // (gradient scale, weight scale): the weights' own sums leave float's range too, tiny
+        // (1e-27) and huge (1e20, where the steps fall under the weights' rounding: Δp = 0).
+        let cases: [(Float, Float)] = [(1e-25, 1), (1e25, 1), (0, 1), (1e-3, 1e-27), (1e-3, 1e20)]
+        for (scale, weightScale) in cases {
             for size in Array(1...40) + [2500] {
-                let start = Tensor<Float>.normal(shape: [size], using: &rng)
+                let start = Tensor<Float>.normal(shape: [size], using: &rng) * weightScale
                 let grad = Tensor<Float>.normal(shape: [size], using: &rng) * scale
                 let plain = Variable(start, requiresGrad: true), measured = Variable(start, requiresGrad: true)
                 let a = try SGD(parameters: [plain], learningRate: 1e-20), b = try SGD(parameters: [measured], learningRate: 1e-20)
@@ -131,7 +135,9 @@ final class StepMeasureTests: XCTestCase {
                 b.step()
                 XCTAssertEqual(measured.value.scalars.map(\.bitPattern), plain.value.scalars.map(\.bitPattern), "level \(level) \(scale) \(size)")
                 let m = try XCTUnwrap(b.measures[0])
-                XCTAssertEqual(m.gradientSquares, squares(grad), accuracy: 1e-12 * squares(grad), "level \(level) \(scale) \(size)")
+                // Out of float's range the sums are taken in double: exact to double's rounding.
+                let gradientTolerance = weightScale == 1 ? 1e-12 : 4e-6
+                XCTAssertEqual(m.gradientSquares, squares(grad), accuracy: gradientTolerance * squares(grad), "level \(level) \(scale) \(size)")
                 XCTAssertEqual(m.weightSquares, squares(measured.value), accuracy: 4e-6 * squares(measured.value), "level \(level) \(scale) \(size)")
                 let moved = zip(measured.value.scalars, start.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
                 XCTAssertEqual(m.updateSquares, moved, accuracy: 4e-6 * moved, "level \(level) \(scale) \(size)")

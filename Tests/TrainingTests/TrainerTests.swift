@@ -41,10 +41,13 @@ final class TrainerTests: XCTestCase, TrainingFixtures {
             statistics.append(trainer.clipper.statistics)
         }
         XCTAssertEqual(norms[0].count, 14)
-        for (a, b) in zip(norms[0], expected) { XCTAssertEqual(a, b, accuracy: 1e-9 * b) }
-        for (a, b) in zip(norms[0], norms[1]) { XCTAssertEqual(a, b, accuracy: 1e-9 * b, "the same training, the norm taken before the step") }
+        // The update loops sum in float blocks (within about 1e-6 relative, gg_step_measure); the
+        // clipper's pass sums in double. A block left out or counted twice is off by far more.
+        let tolerance = 4e-6
+        for (a, b) in zip(norms[0], expected) { XCTAssertEqual(a, b, accuracy: tolerance * b) }
+        for (a, b) in zip(norms[0], norms[1]) { XCTAssertEqual(a, b, accuracy: tolerance * b, "the same training, the norm taken before the step") }
         XCTAssertEqual(statistics[0].steps, statistics[1].steps)
-        XCTAssertEqual(statistics[0].largestNorm, statistics[1].largestNorm, accuracy: 1e-9 * statistics[1].largestNorm)
+        XCTAssertEqual(statistics[0].largestNorm, statistics[1].largestNorm, accuracy: tolerance * statistics[1].largestNorm)
     }
 
     /// An optimizer that updates only some of the model's parameters cannot give the norm of all

@@ -95,8 +95,8 @@ int gg_cpu_is_amd(void);
 int gg_cpu_has_avx512_bf16(void);
 
 /// What one optimizer step did to one parameter, with double's range: Σ p² after the step,
-/// Σ g² of the gradient it used, Σ (p_after − p_before)² (in double on AVX-512; in float blocks
-/// on AVX2 and baseline, within about 1e-6 relative — OptimizerKernels.c). `gradient_only` is an
+/// Σ g² of the gradient it used, Σ (p_after − p_before)² (in scaled float blocks, within about
+/// 1e-6 relative; a block out of float's safe range in double — OptimizerKernels.c). `gradient_only` is an
 /// input: 1 sums Σ g² alone (the other two are left 0).
 typedef struct {
     double weight_squares;
