@@ -94,24 +94,40 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         guard isDue(context.step) else { return }
         let optimizer = attachment?.trainer.optimizer
         let stepMeasures = optimizer.flatMap { context.clip.shouldStep ? $0.measures : nil }
-        func measures(_ layer: Int) -> [Optimizer<Scalar>.StepMeasure]? {
+        /// The layer's weights' measures added up, when the optimizer measured every one of them.
+        func measure(_ layer: Int) -> Optimizer<Scalar>.StepMeasure? {
             guard let stepMeasures, let indices = measureIndices[layer] else { return nil }
-            let found = indices.compactMap { stepMeasures[$0] }
-            return found.count == indices.count ? found : nil
+            var total = Optimizer<Scalar>.StepMeasure(weightSquares: 0, gradientSquares: 0, updateSquares: 0)
+            for index in indices {
+                guard let m = stepMeasures[index] else { return nil }
+                total.weightSquares += m.weightSquares
+                total.gradientSquares += m.gradientSquares
+                total.updateSquares += m.updateSquares
+            }
+            return total
         }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         let checksUnits = bins != nil || records.count % Swift.max(identicalUnitsEvery, 1) == 0
         var byLayer = [LayerTap<Scalar>.Record?](repeating: nil, count: layers.count)
-        for record in outputs { if let i = layerIndex[record.path] { byLayer[i] = record } }  // the last call of a layer wins
-        let layerRecords = layers.indices.compactMap { index -> LayerRecord? in
-            guard let output = byLayer[index] else { return nil }
-            let (path, kind, module, weights) = layers[index]
+        for (position, record) in outputs.enumerated() {
+            // The tap reports the layers in model order, as `layers` holds them, so the path at the
+            // same position matches (a string comparison, cheaper than hashing it) unless a layer
+            // ran more than once; the last call of a layer wins.
+            let i = position < layers.count && layers[position].path == record.path ? position : layerIndex[record.path]
+            if let i { byLayer[i] = record }
+        }
+        var layerRecords: [LayerRecord] = []
+        layerRecords.reserveCapacity(layers.count)
+        for index in layers.indices {
+            guard let output = byLayer[index] else { continue }
+            let layer = layers[index]
             // A skipped step (non-finite gradient) left the weights as they were.
             let previous = optimizer != nil && !context.clip.shouldStep
-                ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
-            return LayerStatistics.record(path: path, kind: kind, module: module, output: output, weights: weights, previous: previous,
-                                          measures: weights.isEmpty ? nil : measures(index), histogramBins: bins,
-                                          checksUnits: checksUnits)
+                ? Dictionary(layer.weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
+            layerRecords.append(LayerStatistics.record(
+                path: layer.path, kind: layer.kind, module: layer.module, output: output, weights: layer.weights,
+                previous: previous, measure: layer.weights.isEmpty ? nil : measure(index), histogramBins: bins,
+                checksUnits: checksUnits))
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,

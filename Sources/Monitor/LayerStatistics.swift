@@ -8,7 +8,7 @@ enum LayerStatistics {
     @_specialize(where Scalar == Float)
     static func record<Scalar: TensorScalar>(
         path: String, kind: String, module: Module<Scalar>, output: LayerTap<Scalar>.Record, weights: [Variable<Scalar>],
-        previous: [ObjectIdentifier: Tensor<Scalar>], measures: [Optimizer<Scalar>.StepMeasure]? = nil, histogramBins: Int?,
+        previous: [ObjectIdentifier: Tensor<Scalar>], measure: Optimizer<Scalar>.StepMeasure? = nil, histogramBins: Int?,
         checksUnits: Bool = true
     ) -> LayerRecord {
         // The tap's summaries were taken while the data was in cache; without them, one pass each here.
@@ -25,12 +25,12 @@ enum LayerStatistics {
                 if activation == .relu { r.deadFraction = deadUnits(output.activation) } else { r.saturatedFraction = flagged }
             }
         }
-        if let measures, measures.allSatisfy({ ($0.weightSquares + $0.gradientSquares + $0.updateSquares).isFinite }) {
+        if let measure, (measure.weightSquares + measure.gradientSquares + measure.updateSquares).isFinite {
             // The optimizer measured this step as it made it: nothing non-finite, no extra pass.
-            let weightNorm = measures.reduce(0) { $0 + $1.weightSquares }.squareRoot()
+            let weightNorm = measure.weightSquares.squareRoot()
             r.weightNorm = weightNorm
-            r.gradNorm = measures.reduce(0) { $0 + $1.gradientSquares }.squareRoot()
-            r.updateNorm = measures.reduce(0) { $0 + $1.updateSquares }.squareRoot()
+            r.gradNorm = measure.gradientSquares.squareRoot()
+            r.updateNorm = measure.updateSquares.squareRoot()
             r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
         } else if !weights.isEmpty {
             let (weightNorm, weightNonFinite) = normAndNonFinite(weights.map(\.value))
@@ -43,8 +43,8 @@ enum LayerStatistics {
                 r.nonFiniteCount += gradNonFinite
             }
             let updates = weights.compactMap { w in previous[ObjectIdentifier(w)].map { w.value.distance(to: $0) } }
-            if let measures {  // measured, but something was not finite: the update as the optimizer saw it
-                r.updateNorm = measures.reduce(0) { $0 + $1.updateSquares }.squareRoot()
+            if let measure {  // measured, but something was not finite: the update as the optimizer saw it
+                r.updateNorm = measure.updateSquares.squareRoot()
                 r.updateRatio = weightNorm > 0 ? r.updateNorm! / weightNorm : nil
             } else if updates.count == weights.count {
                 r.updateNorm = combined(updates)

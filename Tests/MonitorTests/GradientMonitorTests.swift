@@ -192,3 +192,34 @@ final class MonitoredQuantityTests: XCTestCase {
                        ["backprop_norm", "gradient_norm", "update_ratio", "weight_norm"])
     }
 }
+
+/// Two layers whose forward pass calls them in the opposite order to the one they are listed in.
+private final class CalledInReverse: Module<Double> {
+    let first: Linear<Double>, second: Linear<Double>
+    init(_ first: Linear<Double>, _ second: Linear<Double>) { (self.first, self.second) = (first, second) }
+    override var children: [(name: String, module: Module<Double>)] { [("first", first), ("second", second)] }
+    override func forward(_ input: Variable<Double>) -> Variable<Double> { first(second(input)) }
+}
+
+final class GradientMonitorLayerOrderTests: XCTestCase {
+    /// The tap reports layers in the order they ran; each record still carries its own layer's output.
+    func testLayersRunOutOfTheirListedOrderGetTheirOwnOutputs() throws {
+        var rng = RandomGenerator(seed: 3)
+        let model = CalledInReverse(Linear(4, 4, using: &rng), Linear(4, 4, using: &rng))
+        let x = Tensor<Double>.normal(shape: [8, 4], using: &rng)
+        let afterSecond = model.second(Variable(x)).value
+        let afterFirst = model.first(Variable(afterSecond)).value
+        func mean(_ t: Tensor<Double>) -> Double { t.scalars.reduce(0, +) / Double(t.count) }
+        let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try SGD(parameters: model.parameters, learningRate: 0.1))
+        let monitor = GradientMonitor(model: model)
+        monitor.attach(to: trainer)
+        var order = RandomGenerator(seed: 1)
+        let data = InMemoryDataset(inputs: x, targets: Tensor<Double>((0..<8).map { Double($0 % 4) }), shuffles: false)
+        _ = try trainer.train(on: data, epochs: 1, batchSize: 8, using: &order)
+        let layers = try XCTUnwrap(monitor.records.first).layers
+        XCTAssertEqual(layers.map(\.path), ["first", "second"])
+        XCTAssertEqual(layers[0].activationMean, mean(afterFirst), accuracy: 1e-12)
+        XCTAssertEqual(layers[1].activationMean, mean(afterSecond), accuracy: 1e-12)
+        XCTAssertNotEqual(mean(afterFirst), mean(afterSecond), accuracy: 1e-6, "the two outputs tell the layers apart")
+    }
+}
