@@ -20,7 +20,7 @@ enum BLASRestart {
             return
         }
         setenv("OPENBLAS_CORETYPE", better, 1)
-        setenv(marker, BLASKernel.coreName, 1)
+        setenv(marker, (chosenByUser ? userPrefix : "") + BLASKernel.coreName, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when the restart failed: go on with OpenBLAS's kernel.
         unsetenv(marker)
@@ -42,8 +42,16 @@ enum BLASRestart {
             """.utf8))
     }
 
+    /// The marker's prefix when the kernel replaced was the environment's `OPENBLAS_CORETYPE`.
+    static let userPrefix = "environment:"
+
     /// "OpenBLAS picked Prescott; restarted with SkylakeX", when this process was restarted.
     static var note: String? {
-        ProcessInfo.processInfo.environment[marker].map { "OpenBLAS picked \($0) for this CPU; gradguard restarted itself with OPENBLAS_CORETYPE=\(BLASKernel.coreName)" }
+        guard let previous = ProcessInfo.processInfo.environment[marker] else { return nil }
+        let restarted = "gradguard restarted itself with OPENBLAS_CORETYPE=\(BLASKernel.coreName)"
+        if previous.hasPrefix(userPrefix) {
+            return "OPENBLAS_CORETYPE=\(previous.dropFirst(userPrefix.count)) in the environment is narrower than this CPU's kernel; \(restarted) (GRADGUARD_REPLACE_CORETYPE=1)"
+        }
+        return "OpenBLAS picked \(previous) for this CPU; \(restarted)"
     }
 }
