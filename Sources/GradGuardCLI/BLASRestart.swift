@@ -7,7 +7,8 @@ import GradGuard
 /// `GRADGUARD_REPLACE_CORETYPE=1` (with a note on standard error when it is narrower than the
 /// CPU's); `GRADGUARD_KEEP_BLAS_KERNEL=1` turns the restart and the note off.
 enum BLASRestart {
-    /// The variable that marks a restarted process, holding the kernel OpenBLAS had picked.
+    /// The variable that marks a restarted process, holding the kernel it replaced (after
+    /// `userPrefix` when that came from the environment's `OPENBLAS_CORETYPE`).
     static let marker = "GRADGUARD_BLAS_RESTARTED"
 
     static func ifNeeded() {
