@@ -44,7 +44,8 @@
 
 #define GG_MEASURE_SCALE 0x1p20f
 
-// The block's scaled sums in float (reassociated, so vectorised), and its Δp kept.
+// The block's sums of squares in float (reassociated, so vectorised; gradients and Δp scaled by
+// GG_MEASURE_SCALE, weights as they are), and its Δp kept.
 #define GG_MEASURE_FLOAT(newp, grad, delta)                                             \
     {                                                                                   \
         _Pragma("clang fp reassociate(on)")                                             \
