@@ -2,8 +2,9 @@ import TensorCore
 import XCTest
 
 /// `applyingSummarized` and `activationBackwardSummed`: the same bits as the plain kernels, and
-/// the statistics the separate passes give.
+/// the statistics the separate passes give, at every instruction-set level this CPU has.
 final class SummarizedActivationTests: XCTestCase {
+
     private func bits(_ t: Tensor<Float>) -> [UInt32] { t.scalars.map(\.bitPattern) }
 
     private func assertClose(_ a: Double, _ b: Double, relative: Double = 1e-6, _ message: String) {
@@ -12,89 +13,95 @@ final class SummarizedActivationTests: XCTestCase {
 
     /// 5000 elements: two whole blocks of the kernel and a tail; a NaN and an ∞ in the input.
     func testForwardIsTheSameBitsWithBothSummaries() throws {
-        var rng = RandomGenerator(seed: 11)
-        var values = Tensor<Float>.normal(shape: [5000], std: 3, using: &rng).scalars
-        values[17] = .nan
-        values[4321] = .infinity
-        let x = Tensor(values)
-        for f in [Activation.sigmoid, .tanh, .relu] {
-            let (y, input, output) = try XCTUnwrap(x.applyingSummarized(f))
-            XCTAssertEqual(bits(y), bits(x.applying(f)), "\(f)")
-            for (summary, expected) in [(input, x.outputSummary(nil)), (output, y.outputSummary(f))] {
-                XCTAssertEqual(summary.finite, expected.finite, "\(f)")
-                assertClose(summary.sum, expected.sum, "\(f) sum")
-                assertClose(summary.sumOfSquares, expected.sumOfSquares, "\(f) squares")
-                XCTAssertEqual(summary.derivative == nil, expected.derivative == nil, "\(f)")
-                if let d = summary.derivative, let e = expected.derivative {
-                    XCTAssertEqual(d.flaggedFraction, e.flaggedFraction, accuracy: 1e-3, "\(f)")
-                    XCTAssertEqual(d.meanDerivative.isNaN, e.meanDerivative.isNaN, "\(f)")
-                    if !e.meanDerivative.isNaN { assertClose(d.meanDerivative, e.meanDerivative, "\(f) derivative") }
+        try atEveryISALevel { isa in
+            var rng = RandomGenerator(seed: 11)
+            var values = Tensor<Float>.normal(shape: [5000], std: 3, using: &rng).scalars
+            values[17] = .nan
+            values[4321] = .infinity
+            let x = Tensor(values)
+            for f in [Activation.sigmoid, .tanh, .relu] {
+                let (y, input, output) = try XCTUnwrap(x.applyingSummarized(f))
+                XCTAssertEqual(bits(y), bits(x.applying(f)), "\(f), \(isa)")
+                for (summary, expected) in [(input, x.outputSummary(nil)), (output, y.outputSummary(f))] {
+                    XCTAssertEqual(summary.finite, expected.finite, "\(f), \(isa)")
+                    assertClose(summary.sum, expected.sum, "\(f) sum")
+                    assertClose(summary.sumOfSquares, expected.sumOfSquares, "\(f) squares")
+                    XCTAssertEqual(summary.derivative == nil, expected.derivative == nil, "\(f), \(isa)")
+                    if let d = summary.derivative, let e = expected.derivative {
+                        XCTAssertEqual(d.flaggedFraction, e.flaggedFraction, accuracy: 1e-3, "\(f), \(isa)")
+                        XCTAssertEqual(d.meanDerivative.isNaN, e.meanDerivative.isNaN, "\(f), \(isa)")
+                        if !e.meanDerivative.isNaN { assertClose(d.meanDerivative, e.meanDerivative, "\(f) derivative") }
+                    }
                 }
+                XCTAssertEqual(input.finite, 4998, "NaN and ∞ are not finite")
             }
-            XCTAssertEqual(input.finite, 4998, "NaN and ∞ are not finite")
+            XCTAssertNil(x.applyingSummarized(.gelu))
+            XCTAssertNil(Tensor<Double>(x).applyingSummarized(.sigmoid), "Float kernels only")
         }
-        XCTAssertNil(x.applyingSummarized(.gelu))
-        XCTAssertNil(Tensor<Double>(x).applyingSummarized(.sigmoid), "Float kernels only")
     }
 
     func testBackwardIsTheSameBitsWithBothSquares() throws {
-        var rng = RandomGenerator(seed: 12)
-        let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
-        for f in [Activation.sigmoid, .tanh, .relu] {
-            let y = x.applying(f)
-            // Ordinary, small (float sums), vanishing (squares under float's normal range: summed
-            // again in double), huge, and mixed (squares under 2⁻¹²⁶ left out of a float sum).
-            for scale: Double in [1, 1e-14, 1e-22, 1e18, -1] {
-                var g = Tensor<Float>.normal(shape: [64, 70], std: scale < 0 ? 1e-10 : scale, using: &rng)
-                if scale < 0 { g = Tensor(shape: g.shape, scalars: g.scalars.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1e-10 : $0.element }) }
-                let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
-                let plain = x.activationBackward(f, output: y, gradient: g)
-                XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale)")
-                assertClose(received, g.sumOfSquares(), "\(f) ×\(scale) received")
-                assertClose(sent, plain.sumOfSquares(), "\(f) ×\(scale) sent")
-                XCTAssertGreaterThan(sent, 0)
+        try atEveryISALevel { isa in
+            var rng = RandomGenerator(seed: 12)
+            let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
+            for f in [Activation.sigmoid, .tanh, .relu] {
+                let y = x.applying(f)
+                // Ordinary, small (float sums), vanishing (squares under float's normal range: summed
+                // again in double), huge, and mixed (squares under 2⁻¹²⁶ left out of a float sum).
+                for scale: Double in [1, 1e-14, 1e-22, 1e18, -1] {
+                    var g = Tensor<Float>.normal(shape: [64, 70], std: scale < 0 ? 1e-10 : scale, using: &rng)
+                    if scale < 0 { g = Tensor(shape: g.shape, scalars: g.scalars.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1e-10 : $0.element }) }
+                    let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+                    let plain = x.activationBackward(f, output: y, gradient: g)
+                    XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale), \(isa)")
+                    assertClose(received, g.sumOfSquares(), "\(f) ×\(scale) received")
+                    assertClose(sent, plain.sumOfSquares(), "\(f) ×\(scale) sent")
+                    XCTAssertGreaterThan(sent, 0)
+                }
             }
+            var g = Tensor<Float>(repeating: 0.5, shape: [64, 70]).scalars
+            g[100] = .infinity
+            let withInfinity = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
+            XCTAssertEqual(withInfinity.gradientSquares, .infinity, "an ∞ shows in the sum")
+            g[100] = .nan
+            let withNaN = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
+            XCTAssertTrue(withNaN.gradientSquares.isNaN, "a NaN shows in the sum")
+            XCTAssertTrue(withNaN.inputGradientSquares.isNaN)
         }
-        var g = Tensor<Float>(repeating: 0.5, shape: [64, 70]).scalars
-        g[100] = .infinity
-        let withInfinity = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
-        XCTAssertEqual(withInfinity.gradientSquares, .infinity, "an ∞ shows in the sum")
-        g[100] = .nan
-        let withNaN = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
-        XCTAssertTrue(withNaN.gradientSquares.isNaN, "a NaN shows in the sum")
-        XCTAssertTrue(withNaN.inputGradientSquares.isNaN)
     }
 
     /// From 16 K elements each kernel runs in two halves on two threads: the same bits as the
     /// same kernels over pieces too small to be split, and the same sums within rounding.
     func testLargeArraysSplitInHalvesGiveTheSameResults() throws {
-        var rng = RandomGenerator(seed: 13)
-        let n = 40_007
-        let x = Tensor<Float>.normal(shape: [n], std: 3, using: &rng), g = Tensor<Float>.normal(shape: [n], using: &rng)
-        func inPieces(_ t: Tensor<Float>, _ body: (Tensor<Float>) -> Tensor<Float>) -> [UInt32] {
-            stride(from: 0, to: n, by: 10_000).flatMap { start in
-                body(Tensor(Array(t.scalars[start..<Swift.min(start + 10_000, n)]))).scalars.map(\.bitPattern)
+        try atEveryISALevel { isa in
+            var rng = RandomGenerator(seed: 13)
+            let n = 40_007
+            let x = Tensor<Float>.normal(shape: [n], std: 3, using: &rng), g = Tensor<Float>.normal(shape: [n], using: &rng)
+            func inPieces(_ t: Tensor<Float>, _ body: (Tensor<Float>) -> Tensor<Float>) -> [UInt32] {
+                stride(from: 0, to: n, by: 10_000).flatMap { start in
+                    body(Tensor(Array(t.scalars[start..<Swift.min(start + 10_000, n)]))).scalars.map(\.bitPattern)
+                }
             }
-        }
-        for f in [Activation.sigmoid, .tanh, .relu] {
-            let y = x.applying(f)
-            XCTAssertEqual(bits(y), inPieces(x) { $0.applying(f) }, "\(f) forward")
-            let back = x.activationBackward(f, output: y, gradient: g)
-            let pieces = stride(from: 0, to: n, by: 10_000).flatMap { start -> [UInt32] in
-                let r = start..<Swift.min(start + 10_000, n)
-                let (xp, yp, gp) = (Tensor(Array(x.scalars[r])), Tensor(Array(y.scalars[r])), Tensor(Array(g.scalars[r])))
-                return bits(xp.activationBackward(f, output: yp, gradient: gp))
+            for f in [Activation.sigmoid, .tanh, .relu] {
+                let y = x.applying(f)
+                XCTAssertEqual(bits(y), inPieces(x) { $0.applying(f) }, "\(f) forward")
+                let back = x.activationBackward(f, output: y, gradient: g)
+                let pieces = stride(from: 0, to: n, by: 10_000).flatMap { start -> [UInt32] in
+                    let r = start..<Swift.min(start + 10_000, n)
+                    let (xp, yp, gp) = (Tensor(Array(x.scalars[r])), Tensor(Array(y.scalars[r])), Tensor(Array(g.scalars[r])))
+                    return bits(xp.activationBackward(f, output: yp, gradient: gp))
+                }
+                XCTAssertEqual(bits(back), pieces, "\(f) backward")
+                let (ys, input, output) = try XCTUnwrap(x.applyingSummarized(f))
+                XCTAssertEqual(bits(ys), bits(y))
+                assertClose(input.sum, x.outputSummary(nil).sum, "\(f) input sum")
+                assertClose(output.sumOfSquares, y.outputSummary(f).sumOfSquares, "\(f) output squares")
+                XCTAssertEqual(input.finite, n)
+                let summed = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+                XCTAssertEqual(bits(summed.inputGradient), bits(back))
+                assertClose(summed.gradientSquares, g.sumOfSquares(), "\(f) received")
+                assertClose(summed.inputGradientSquares, back.sumOfSquares(), "\(f) sent")
             }
-            XCTAssertEqual(bits(back), pieces, "\(f) backward")
-            let (ys, input, output) = try XCTUnwrap(x.applyingSummarized(f))
-            XCTAssertEqual(bits(ys), bits(y))
-            assertClose(input.sum, x.outputSummary(nil).sum, "\(f) input sum")
-            assertClose(output.sumOfSquares, y.outputSummary(f).sumOfSquares, "\(f) output squares")
-            XCTAssertEqual(input.finite, n)
-            let summed = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
-            XCTAssertEqual(bits(summed.inputGradient), bits(back))
-            assertClose(summed.gradientSquares, g.sumOfSquares(), "\(f) received")
-            assertClose(summed.inputGradientSquares, back.sumOfSquares(), "\(f) sent")
         }
     }
 }
