@@ -44,6 +44,12 @@ public final class LayerTap<Scalar: TensorScalar> {
     /// reused while still in cache; `Record.gradientSquares` is still taken while `summarizes`
     /// is on, and `Record.gradient` is nil.
     public var keepsGradients = true
+    /// Keep only each layer's latest output until `collect()` (default false: every call's, in
+    /// call order). On, a layer's earlier output since the last `collect()` is forgotten when the
+    /// layer runs again, so what the tap holds stays one pass's worth however many forward
+    /// passes run between collects (evaluation batches, a loop that never collects); the
+    /// forgotten output's gradient is no longer summed. The monitor turns it on.
+    public var keepsLastCallOnly = false
 
     /// One tapped output of the current step, filled in by the hooks.
     private final class Observation {
@@ -91,6 +97,10 @@ public final class LayerTap<Scalar: TensorScalar> {
     /// The forward hook: records `output`, and its summary and gradient hook with `summarizes` on.
     @_specialize(where Scalar == Float)
     private func observe(path: String, module: Module<Scalar>, input: Variable<Scalar>, output: Variable<Scalar>) {
+        if keepsLastCallOnly, let earlier = pending.firstIndex(where: { $0.module === module }) {
+            // Its output may still be in a graph that a backward pass runs later: unhook it first.
+            pending.remove(at: earlier).output.gradientSquaresHook = nil
+        }
         output.retainsGrad = keepsGradients
         let observation = Observation(path: path, module: module, output: output, awaitsSummary: summarizes)
         if summarizes {

@@ -41,13 +41,13 @@ public final class GradientMonitor<Scalar: TensorScalar> {
 
     /// Observes every leaf module of `model` (each Linear, activation, norm and recurrent layer).
     /// Its hooks are on from here: `attach(to:)` it to a trainer, or call `observe(_:)` after
-    /// every step, or `detach()` it — until one of these collects them, the hooks keep every
-    /// step's outputs and gradients.
+    /// every step, or `detach()` it. Until one of these collects them, the hooks keep each
+    /// layer's latest output (one forward pass's worth, however many passes run in between).
     public init(model: Module<Scalar>, every: Int = 1) {
         precondition(every >= 1, "GradientMonitor: every must be ≥ 1, got \(every)")
         self.every = every
         self.model = model
-        tap = LayerTap(model)
+        tap = Self.makeTap(model)
         layers = model.namedModules().filter { $0.module.children.isEmpty }.map { path, module in
             (path, module.summary, module, module.weightParameters)
         }
@@ -64,7 +64,7 @@ public final class GradientMonitor<Scalar: TensorScalar> {
     /// updates (`Optimizer.measuresSteps`), keeping no copy of the weights and no ∂L/∂a tensor.
     public func attach(to trainer: Trainer<Scalar>) {
         precondition(attachment == nil, "GradientMonitor: already attached to a trainer; detach first")
-        if tap == nil { tap = LayerTap(model) }
+        if tap == nil { tap = Self.makeTap(model) }
         tap?.keepsGradients = false
         let optimizer = trainer.optimizer
         let parameterIndex = Dictionary(optimizer.parameters.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
@@ -157,6 +157,14 @@ public final class GradientMonitor<Scalar: TensorScalar> {
             trainer.optimizer.measuresSteps = false
         }
         attachment = nil
+    }
+
+    /// The hooks on `model`'s leaves, keeping each layer's latest output only: a record uses
+    /// the last call of a layer, and forward passes between steps (evaluation) then hold no more.
+    private static func makeTap(_ model: Module<Scalar>) -> LayerTap<Scalar> {
+        let tap = LayerTap(model)
+        tap.keepsLastCallOnly = true
+        return tap
     }
 
     private func isDue(_ step: Int) -> Bool { step % every == 0 || histogramSteps.contains(step) }

@@ -122,4 +122,29 @@ final class LayerTapTests: XCTestCase {
             XCTAssertEqual(try XCTUnwrap(record.gradientSquares, record.path), gradient, accuracy: 1e-5 * gradient, record.path)
         }
     }
+
+    /// With `keepsLastCallOnly` the tap holds each layer's latest output: three forward passes
+    /// give one record per layer, from the last pass, with its gradient's squares; a backward
+    /// pass through an earlier, forgotten pass's graph reaches no hook. Without it, every call.
+    func testKeepsOnlyTheLastCallWhenAsked() throws {
+        var rng = RandomGenerator(seed: 10)
+        let model = Sequential<Double>(Linear(4, 5, using: &rng), ActivationLayer(.sigmoid), Linear(5, 2, using: &rng))
+        let tap = LayerTap(model)
+        tap.keepsLastCallOnly = true
+        let inputs = (0..<3).map { _ in Variable(Tensor<Double>.normal(shape: [3, 4], using: &rng)) }
+        let outputs = inputs.map { model($0) }
+        outputs[2].sum().backward()
+        outputs[0].sum().backward()  // the first pass's graph: its outputs were unhooked
+        let records = tap.collect()
+        XCTAssertEqual(records.map(\.path), ["0", "1", "2"])
+        XCTAssertEqual(records[2].activation.scalars, outputs[2].value.scalars, "the last pass's output")
+        for record in records {
+            let gradient = try XCTUnwrap(record.gradient, record.path)
+            let squares = try XCTUnwrap(record.gradientSquares, record.path)
+            XCTAssertEqual(squares, gradient.sumOfSquares(), accuracy: 1e-12 * squares, record.path)
+        }
+        tap.keepsLastCallOnly = false
+        for x in inputs { _ = model(x) }
+        XCTAssertEqual(tap.collect().map(\.path), ["0", "1", "2", "0", "1", "2", "0", "1", "2"], "every call, in call order")
+    }
 }

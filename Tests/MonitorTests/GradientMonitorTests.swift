@@ -127,6 +127,28 @@ final class GradientMonitorTests: XCTestCase {
         _ = try trainer.train(on: data, epochs: 1, batchSize: 6, using: &rng)
         XCTAssertEqual(monitor.records[0].layers[0].hiddenGradNorms?.count, 7)
     }
+
+    /// A monitor that is not attached and not yet observed (or forward passes between steps,
+    /// such as evaluation) holds one pass's outputs, not every pass's: weak references to the
+    /// first layer's outputs of five passes find only the last one alive.
+    func testForwardPassesBetweenObservationsDoNotPileUp() throws {
+        var rng = RandomGenerator(seed: 7)
+        let model = Sequential<Double>(Linear(4, 8, using: &rng), ActivationLayer(.tanh), Linear(8, 3, using: &rng))
+        let monitor = GradientMonitor(model: model)
+        final class WeakOutput { weak var output: Variable<Double>? }
+        var outputs: [WeakOutput] = []
+        let hook = model.layers[0].addForwardHook { _, _, output in
+            let reference = WeakOutput()
+            reference.output = output
+            outputs.append(reference)
+        }
+        for _ in 0..<5 { _ = model(Variable(Tensor<Double>.normal(shape: [6, 4], using: &rng))) }
+        XCTAssertEqual(outputs.count, 5)
+        XCTAssertEqual(outputs.filter { $0.output != nil }.count, 1, "only the latest pass is kept")
+        XCTAssertNotNil(outputs.last?.output)
+        model.layers[0].removeForwardHook(hook)
+        monitor.detach()
+    }
 }
 
 final class HistogramTests: XCTestCase {
