@@ -44,4 +44,14 @@ final class BLASKernelChoiceTests: XCTestCase {
         let silenced = try gradguard(["version"], environment: ["OPENBLAS_CORETYPE": "Prescott", "GRADGUARD_KEEP_BLAS_KERNEL": "1"])
         XCTAssertFalse(silenced.output.contains("note: OPENBLAS_CORETYPE"), silenced.output)
     }
+
+    /// A process restarted because OpenBLAS itself picked a fallback kernel (no
+    /// `OPENBLAS_CORETYPE` in the environment; the restart leaves the kernel it replaced in the
+    /// marker variable) says so — not that the environment's kernel was replaced. This CPU's
+    /// OpenBLAS may pick its own kernel, so the restart's state is set here directly.
+    func testARestartAfterOpenBLASsOwnChoiceSaysWhoPickedTheKernel() throws {
+        let run = try gradguard(["version"], environment: ["GRADGUARD_BLAS_RESTARTED": "Prescott"])
+        XCTAssertTrue(run.output.contains("OpenBLAS picked Prescott for this CPU; gradguard restarted itself with OPENBLAS_CORETYPE="), run.output)
+        XCTAssertFalse(run.output.contains("in the environment"), run.output)
+    }
 }
