@@ -77,7 +77,11 @@ public final class GradientMonitor<Scalar: TensorScalar> {
             tap?.summarizes = isDue(step)
             optimizer.measuresSteps = isDue(step)
         }
-        attachment = (trainer, [start, trainer.onStep { [unowned self] context in self.observe(context) }])
+        let end = trainer.onStep { [unowned self] context in
+            observe(context)
+            tap?.summarizes = false  // forward passes before the next step (evaluation) run the plain kernels
+        }
+        attachment = (trainer, [start, end])
     }
 
     /// Records `context`'s step if it is due; call it from a step callback after `backward`.

@@ -128,6 +128,23 @@ final class GradientMonitorTests: XCTestCase {
         XCTAssertEqual(monitor.records[0].layers[0].hiddenGradNorms?.count, 7)
     }
 
+    /// Between steps an attached monitor takes no statistics: a forward pass there (evaluation)
+    /// runs the plain activation kernel.
+    func testForwardPassesBetweenStepsTakeNoStatistics() throws {
+        var rng = RandomGenerator(seed: 9)
+        let model = Sequential<Float>(Linear(4, 8, using: &rng), ActivationLayer(.sigmoid), Linear(8, 3, using: &rng))
+        let trainer = try Trainer(model: model, loss: .crossEntropy, optimizer: try SGD(parameters: model.parameters, learningRate: 0.1))
+        let monitor = GradientMonitor(model: model)
+        monitor.attach(to: trainer)
+        let data = InMemoryDataset(inputs: Tensor<Float>.normal(shape: [12, 4], using: &rng),
+                                   targets: Tensor<Float>((0..<12).map { Float($0 % 3) }))
+        _ = try trainer.train(on: data, epochs: 1, batchSize: 6, using: &rng)
+        XCTAssertEqual(monitor.records.count, 2)
+        XCTAssertNotNil(monitor.records.last?.layers[1].saturatedFraction, "the steps were recorded")
+        _ = model(Variable(Tensor<Float>.normal(shape: [5, 4], using: &rng)))
+        XCTAssertNil(model.layers[1].forwardSummaries, "an evaluation pass runs the plain kernel")
+    }
+
     /// A monitor that is not attached and not yet observed (or forward passes between steps,
     /// such as evaluation) holds one pass's outputs, not every pass's: weak references to the
     /// first layer's outputs of five passes find only the last one alive.
