@@ -4,7 +4,10 @@
 // that sleeps between tasks (Dispatch's) costs several microseconds per hand-over, as much as
 // the work in a recurrent layer's per-step product. While it waits actively it yields the CPU
 // every few microseconds, so that BLAS threads (which wait the same way) still get to run.
-// One caller at a time: a second concurrent caller runs its whole task itself.
+// The second half goes to whichever thread claims it first: a caller that finishes its own half
+// before the helper has started (asleep, or sharing its CPU with a BLAS thread, it may start
+// tens or hundreds of microseconds late on a virtual machine) runs the second half itself
+// rather than wait. One caller at a time: a second concurrent caller runs its whole task itself.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -27,6 +30,7 @@ static int helper_ready;  // 1 when the helper runs
 static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
 static long helper_posted, helper_done;  // task counters (atomic)
+static long helper_claimed;              // atomic: the last task whose second half a thread took
 static int helper_sleeping;              // atomic
 static int helper_busy;                  // atomic: a caller holds the helper
 static void (*helper_function)(void *, int);
@@ -49,6 +53,12 @@ static void wait_for(long *counter, long value, int until_equal) {
     }
 }
 
+/// Takes task `task`'s second half for the calling thread; false when the other thread has it.
+static int gg_claim_second_half(long task) {
+    long previous = task - 1;
+    return __atomic_compare_exchange_n(&helper_claimed, &previous, task, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 static void *helper_main(void *unused) {
     (void)unused;
     long seen = 0;
@@ -68,6 +78,9 @@ static void *helper_main(void *unused) {
             pthread_mutex_unlock(&helper_lock);
         }
         seen = __atomic_load_n(&helper_posted, __ATOMIC_ACQUIRE);
+        // Task `seen` is the caller's latest; it cannot post another before this one ends, and
+        // ends without the helper only once it has claimed the half itself.
+        if (!gg_claim_second_half(seen)) continue;
         helper_function(helper_context, 1);
         __atomic_store_n(&helper_done, seen, __ATOMIC_RELEASE);
     }
@@ -116,6 +129,7 @@ void gg_run_in_halves(void (*function)(void *context, int half), void *context) 
         pthread_mutex_unlock(&helper_lock);
     }
     function(context, 0);
-    wait_for(&helper_done, task, 1);
+    if (gg_claim_second_half(task)) function(context, 1);
+    else wait_for(&helper_done, task, 1);
     __atomic_store_n(&helper_busy, 0, __ATOMIC_RELEASE);
 }

@@ -183,7 +183,9 @@ double gg_probe_seconds(int kind, int threads, long work, const float *x, long n
 /// Runs function(context, 0) on this thread and function(context, 1) on the helper thread at
 /// the same time, and returns when both are done; without a helper (one CPU in this process's
 /// affinity mask, GRADGUARD_HELPER_THREAD=0, a forked child) or while another thread uses it,
-/// runs both halves here, one after the other. The helper starts on the first call.
+/// runs both halves here, one after the other. The helper starts on the first call. The second
+/// half runs on whichever thread claims it first: if the helper has not started it by the time
+/// this thread finishes the first half, this thread runs it too.
 void gg_run_in_halves(void (*function)(void *context, int half), void *context);
 /// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
 /// thread (0): processes that share the cores (mpirun) turn it off while they all work.
