@@ -335,7 +335,12 @@ void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transp
 }
 
 // One product, split by column panels into two halves. With `b` set, each half first packs its
-// own panels of B into `packed` (one buffer for all of them), then multiplies.
+// own panels of B into `packed` (one buffer for all of them), then multiplies them one panel at
+// a time. A thread that runs out of panels in its own half takes the other half's last panels
+// once that half's panels are packed, so that a thread whose vCPU was taken away for a while
+// does not leave the other waiting for all of its half: W2 (Xeon model 207) 0.987× the step
+// time, 95 % confidence 0.980–0.995, in 1000 steps alternating with and without; W4 and W5
+// unchanged. Smaller pieces (a panel by 32 rows) lost more to reuse than they gained.
 typedef struct {
     long m, n, k, ars, aps, width, ldc, split;  // split: the first column of the second half
     const float *a, *b;
@@ -345,28 +350,53 @@ typedef struct {
     float *c;
     int accumulate;
     const float *bias;  // NULL, or a row added to every row of C (accumulate 0)
+    long chunks[2];  // atomic, per half: (next panel from the front << 32) | end of the unclaimed ones
+    int packed_half[2];  // atomic, per half: its panels are packed
 } gg_small_gemm_task;
 
-static void gg_small_gemm_columns(const gg_small_gemm_task *t, long begin, long end) {
-    if (end <= begin) return;
+static void gg_small_gemm_multiply(const gg_small_gemm_task *t, long begin, long end) {
 #if defined(__x86_64__)
-    float *panels = t->packed + begin * t->k;
-    if (t->b)
-        gg_small_gemm_pack_f32(t->k, end - begin, t->b + (t->transposed ? begin * t->ldb : begin), t->ldb, t->transposed,
-                               t->width, panels);
+    const float *panels = t->packed + begin * t->k, *bias = t->bias ? t->bias + begin : 0;
     if (t->width == 64)
-        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate,
-                       t->bias ? t->bias + begin : 0);
+        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate, bias);
     else if (t->width == 24)
-        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate,
-                     t->bias ? t->bias + begin : 0);
+        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate, bias);
 #endif
 }
 
+static void gg_small_gemm_pack_columns(const gg_small_gemm_task *t, long begin, long end) {
+    if (t->b && end > begin)
+        gg_small_gemm_pack_f32(t->k, end - begin, t->b + (t->transposed ? begin * t->ldb : begin), t->ldb, t->transposed,
+                               t->width, t->packed + begin * t->k);
+}
+
+// Claims one panel of a half: from the front for its owner, from the back for the other thread;
+// -1 when none is left.
+static long gg_small_gemm_claim(gg_small_gemm_task *t, int half, int from_back) {
+    long value = __atomic_load_n(&t->chunks[half], __ATOMIC_RELAXED);
+    for (;;) {
+        long front = value >> 32, end = value & 0xFFFFFFFFL;
+        if (front >= end) return -1;
+        long claimed = from_back ? (front << 32) | (end - 1) : ((front + 1) << 32) | end;
+        if (__atomic_compare_exchange_n(&t->chunks[half], &value, claimed, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            return from_back ? end - 1 : front;
+    }
+}
+
+static void gg_small_gemm_panel(const gg_small_gemm_task *t, int half, long panel) {
+    long begin = (half ? t->split : 0) + panel * t->width;
+    gg_small_gemm_multiply(t, begin, begin + t->width < t->n ? begin + t->width : t->n);
+}
+
 static void gg_small_gemm_half(void *context, int half) {
-    const gg_small_gemm_task *t = context;
-    if (half == 0) gg_small_gemm_columns(t, 0, t->split);
-    else gg_small_gemm_columns(t, t->split, t->n);
+    gg_small_gemm_task *t = context;
+    gg_small_gemm_pack_columns(t, half ? t->split : 0, half ? t->n : t->split);
+    __atomic_store_n(&t->packed_half[half], 1, __ATOMIC_RELEASE);
+    for (long panel; (panel = gg_small_gemm_claim(t, half, 0)) >= 0;) gg_small_gemm_panel(t, half, panel);
+    // Only once the other half's panels are packed: its owner may not have started (and when
+    // this thread runs both halves, it will not until this one returns).
+    if (__atomic_load_n(&t->packed_half[!half], __ATOMIC_ACQUIRE))
+        for (long panel; (panel = gg_small_gemm_claim(t, !half, 1)) >= 0;) gg_small_gemm_panel(t, !half, panel);
 }
 
 // Below this many multiply-adds (about 5 µs of one core's work) a second thread costs more
@@ -382,9 +412,18 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
         return;
     }
     long panels = (task->n + task->width - 1) / task->width;
-    task->split = (panels + 1) / 2 * task->width;
-    if (panels >= 2 && task->m * task->n * task->k >= GG_SMALL_GEMM_SPLIT_MADDS) gg_run_in_halves(gg_small_gemm_half, task);
-    else gg_small_gemm_columns(task, 0, task->n);
+    if (panels < 2 || task->m * task->n * task->k < GG_SMALL_GEMM_SPLIT_MADDS) {
+        gg_small_gemm_pack_columns(task, 0, task->n);
+        gg_small_gemm_multiply(task, 0, task->n);
+        return;
+    }
+    long halves[2] = {(panels + 1) / 2, panels / 2};
+    task->split = halves[0] * task->width;
+    for (int half = 0; half < 2; half++) {
+        task->chunks[half] = halves[half];
+        task->packed_half[half] = 0;
+    }
+    gg_run_in_halves(gg_small_gemm_half, task);
 }
 
 void gg_small_gemm_f32(long m, long n, long k, const float *a, long lda, const float *packed, long width, float *c,

@@ -83,6 +83,37 @@ final class PanelGemmTests: XCTestCase {
         XCTAssertEqual(c.slice(axis: 1, n..<(n + padding)), start.slice(axis: 1, n..<(n + padding)), "padding columns kept: \(what)")
     }
 
+    /// A product split over the helper thread gets every panel exactly as one thread computes
+    /// it, whichever thread takes which panel: C starts as NaN, and each of many runs must give
+    /// the bits of the first (a panel neither thread took would stay NaN). W2's hidden product
+    /// (two panels a half) and W4's recurrent one (four), at every instruction set.
+    func testSplitProductsComputeEveryPanelOnce() {
+        var rng = RandomGenerator(seed: 14)
+        for level in availableVectorISALevels where level > 0 {
+            withVectorISALevel(level) {
+                for (m, n, k) in [(128, 256, 256), (32, 512, 128)] {
+                    let a = Tensor<Float>.normal(shape: [m, k], using: &rng), b = Tensor<Float>.normal(shape: [k, n], using: &rng)
+                    var first: Tensor<Float>?
+                    for run in 0..<60 {
+                        var c = Tensor<Float>(repeating: .nan, shape: [m, n])
+                        let ran = a.withUnsafeBufferPointer { a in
+                            b.withUnsafeBufferPointer { b in
+                                c.withUnsafeMutableBufferPointer { c in
+                                    PanelGemm.multiply(
+                                        transposeA: false, transposeB: false, m: m, n: n, k: k, a: a.baseAddress!, lda: k,
+                                        b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n, accumulate: false)
+                                }
+                            }
+                        }
+                        XCTAssertTrue(ran, "ISA \(level)")
+                        XCTAssertEqual(c.withUnsafeBufferPointer { $0.filter(\.isNaN).count }, 0, "m \(m) n \(n) run \(run) ISA \(level)")
+                        if let first { XCTAssertEqual(c, first, "m \(m) n \(n) run \(run) ISA \(level)") } else { first = c }
+                    }
+                }
+            }
+        }
+    }
+
     /// `Tensor.matmul` takes the panel kernel for a training step's products on AVX-512, and
     /// gives BLAS's result up to rounding, with and without a row bias.
     func testMatmulThroughPanelKernel() {
