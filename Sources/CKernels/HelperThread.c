@@ -23,7 +23,12 @@
 #define GG_PAUSE() ((void)0)
 #endif
 
-#define GG_SPIN_NS 200000L  // 0.2 ms of active waiting after a task, then sleep
+// 1 ms of active waiting after a task, then sleep. With 0.2 ms the helper slept through each of
+// W2's OpenBLAS products capped at AVX2 (about 0.3 ms) and was not there for the element-wise
+// halves after them. Same binary, switching step by step (Xeon model 207, 600 or more pairs):
+// W2 capped at AVX2 0.955× the step time (95 % confidence 0.949–0.965), on AVX-512 0.989×
+// (0.981–1.000); W3, W4 and W5 within ±1 % on both (their intervals include 1).
+#define GG_SPIN_NS 1000000L
 
 static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
 static int helper_ready;  // 1 when the helper runs
