@@ -350,7 +350,7 @@ typedef struct {
     float *c;
     int accumulate;
     const float *bias;  // NULL, or a row added to every row of C (accumulate 0)
-    long chunks[2];  // atomic, per half: (next panel from the front << 32) | end of the unclaimed ones
+    long unclaimed[2];  // atomic, per half: (its next panel from the front << 32) | end of the unclaimed ones
     int packed_half[2];  // atomic, per half: its panels are packed
 } gg_small_gemm_task;
 
@@ -373,12 +373,12 @@ static void gg_small_gemm_pack_columns(const gg_small_gemm_task *t, long begin, 
 // Claims one panel of a half: from the front for its owner, from the back for the other thread;
 // -1 when none is left.
 static long gg_small_gemm_claim(gg_small_gemm_task *t, int half, int from_back) {
-    long value = __atomic_load_n(&t->chunks[half], __ATOMIC_RELAXED);
+    long value = __atomic_load_n(&t->unclaimed[half], __ATOMIC_RELAXED);
     for (;;) {
         long front = value >> 32, end = value & 0xFFFFFFFFL;
         if (front >= end) return -1;
         long claimed = from_back ? (front << 32) | (end - 1) : ((front + 1) << 32) | end;
-        if (__atomic_compare_exchange_n(&t->chunks[half], &value, claimed, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+        if (__atomic_compare_exchange_n(&t->unclaimed[half], &value, claimed, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
             return from_back ? end - 1 : front;
     }
 }
@@ -420,7 +420,7 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
     long halves[2] = {(panels + 1) / 2, panels / 2};
     task->split = halves[0] * task->width;
     for (int half = 0; half < 2; half++) {
-        task->chunks[half] = halves[half];
+        task->unclaimed[half] = halves[half];
         task->packed_half[half] = 0;
     }
     gg_run_in_halves(gg_small_gemm_half, task);
