@@ -120,8 +120,10 @@ final class StepMeasureTests: XCTestCase {
         var rng = RandomGenerator(seed: 12)
         func squares(_ t: Tensor<Float>) -> Double { t.scalars.reduce(0) { $0 + Double($1) * Double($1) } }
         // (gradient scale, weight scale): the weights' own sums leave float's range too, tiny
-        // (1e-27) and huge (1e20, where the steps fall under the weights' rounding: Δp = 0).
-        let cases: [(Float, Float)] = [(1e-25, 1), (1e25, 1), (0, 1), (1e-3, 1e-27), (1e-3, 1e20)]
+        // (1e-27) and huge (1e20, where the steps fall under the weights' rounding: Δp = 0);
+        // with weights of 1e-35 and gradients of 1e-10, Δp ≈ 1e-30 is not 0 but its scaled
+        // square underflows float to 0: the block must not be taken for one of zeros.
+        let cases: [(Float, Float)] = [(1e-25, 1), (1e25, 1), (0, 1), (1e-3, 1e-27), (1e-3, 1e20), (1e-10, 1e-35)]
         for (scale, weightScale) in cases {
             for size in Array(1...40) + [2500] {
                 let start = Tensor<Float>.normal(shape: [size], using: &rng) * weightScale
@@ -142,6 +144,7 @@ final class StepMeasureTests: XCTestCase {
                 let moved = zip(measured.value.scalars, start.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
                 XCTAssertEqual(m.updateSquares, moved, accuracy: 4e-6 * moved, "level \(level) \(scale) \(size)")
                 if scale == 1e-25 { XCTAssertGreaterThan(m.gradientSquares, 0, "a vanishing gradient is measured, not lost") }
+                if weightScale == 1e-35 { XCTAssertGreaterThan(m.updateSquares, 0, "level \(level) \(size): a tiny step is measured, not lost") }
             }
         }
         let withNaN = Variable(Tensor<Float>(repeating: 1, shape: [300]), requiresGrad: true)
