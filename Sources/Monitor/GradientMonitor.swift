@@ -112,26 +112,28 @@ public final class GradientMonitor<Scalar: TensorScalar> {
         }
         let bins = histogramSteps.contains(context.step) ? histogramBins : nil
         let checksUnits = bins != nil || records.count % Swift.max(identicalUnitsEvery, 1) == 0
-        var byLayer = [LayerTap<Scalar>.Record?](repeating: nil, count: layers.count)
-        for (position, record) in outputs.enumerated() {
+        // Each observed layer's position in `outputs` (-1: not run), not a copy of its record.
+        var byLayer = [Int](repeating: -1, count: layers.count)
+        for position in outputs.indices {
             // The tap reports the layers in model order, as `layers` holds them, so the path at the
             // same position matches (a string comparison, cheaper than hashing it) unless a layer
             // ran more than once; the last call of a layer wins.
-            let i = position < layers.count && layers[position].path == record.path ? position : layerIndex[record.path]
-            if let i { byLayer[i] = record }
+            let path = outputs[position].path
+            let i = position < layers.count && layers[position].path == path ? position : layerIndex[path]
+            if let i { byLayer[i] = position }
         }
+        // A skipped step (non-finite gradient) left the weights as they were.
+        let weightsUnchanged = optimizer != nil && !context.clip.shouldStep
         var layerRecords: [LayerRecord] = []
         layerRecords.reserveCapacity(layers.count)
-        for index in layers.indices {
-            guard let output = byLayer[index] else { continue }
-            let layer = layers[index]
-            // A skipped step (non-finite gradient) left the weights as they were.
-            let previous = optimizer != nil && !context.clip.shouldStep
-                ? Dictionary(layer.weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
+        for index in layers.indices where byLayer[index] >= 0 {
+            let weights = layers[index].weights
+            let previous = weightsUnchanged
+                ? Dictionary(weights.map { (ObjectIdentifier($0), $0.value) }) { first, _ in first } : snapshot
             layerRecords.append(LayerStatistics.record(
-                path: layer.path, kind: layer.kind, module: layer.module, output: output, weights: layer.weights,
-                previous: previous, measure: layer.weights.isEmpty ? nil : measure(index), histogramBins: bins,
-                checksUnits: checksUnits))
+                path: layers[index].path, kind: layers[index].kind, module: layers[index].module,
+                output: outputs[byLayer[index]], weights: weights, previous: previous,
+                measure: weights.isEmpty ? nil : measure(index), histogramBins: bins, checksUnits: checksUnits))
         }
         records.append(StepRecord(
             step: context.step, epoch: context.epoch, loss: context.loss, learningRate: context.learningRate,
