@@ -22,38 +22,54 @@ public enum MonitorBenchmark {
     /// Times `pairs` pairs of steps (default 200), one with the monitor off and one with it on.
     public static func run(pairs: Int = 200) throws -> Result {
         precondition(pairs > 0, "MonitorBenchmark: pairs must be positive")
+        var w2 = W2()
+        let plain = try w2.makeTrainer(), monitored = try w2.makeTrainer()
+        let monitor = GradientMonitor(model: monitored.model, every: 1)
+        monitor.attach(to: monitored)
+        let times = try w2.rotate([plain, monitored], rounds: pairs)
+        return Result(plainMilliseconds: SampleMedian(times[0]).median * 1000,
+                      monitoredMilliseconds: SampleMedian(times[1]).median * 1000,
+                      overheads: SampleMedian(zip(times[1], times[0]).map { $0 / $1 - 1 }))
+    }
+
+    /// W2's data and trainers, and the timing of trainers' steps in rotation.
+    struct W2 {
         var rng = RandomGenerator(seed: 0)
-        let (batch, width, depth) = (128, 256, 20)
-        let data = InMemoryDataset(
-            inputs: Tensor<Float>.uniform(shape: [batch, 784], low: 0, high: 1, using: &rng),
-            targets: Tensor<Float>((0..<batch).map { Float($0 % 10) }), shuffles: false)
-        func makeTrainer() throws -> Trainer<Float> {
+        let batch = 128, width = 256, depth = 20
+        let data: InMemoryDataset<Float>
+
+        init() {
+            data = InMemoryDataset(
+                inputs: Tensor<Float>.uniform(shape: [batch, 784], low: 0, high: 1, using: &rng),
+                targets: Tensor<Float>((0..<batch).map { Float($0 % 10) }), shuffles: false)
+        }
+
+        /// A fresh W2 model with its trainer (plain SGD, no monitor).
+        mutating func makeTrainer() throws -> Trainer<Float> {
             var layers: [Module<Float>] = [Linear(784, width, using: &rng), ActivationLayer(.sigmoid)]
             for _ in 1..<depth { layers += [Linear(width, width, using: &rng), ActivationLayer(.sigmoid)] }
             let model = Sequential<Float>(layers + [Linear(width, 10, using: &rng)])
             return try Trainer(model: model, loss: .crossEntropy, optimizer: try SGD(parameters: model.parameters, learningRate: 0.1))
         }
-        let plain = try makeTrainer(), monitored = try makeTrainer()
-        let monitor = GradientMonitor(model: monitored.model, every: 1)
-        monitor.attach(to: monitored)
-        var failure: (any Error)?
-        func train(_ trainer: Trainer<Float>, _ count: Int) {
-            do { Stopwatch.consume(try trainer.train(on: data, epochs: count, batchSize: batch, using: &rng)) } catch { failure = error }
-        }
-        train(plain, 3)
-        train(monitored, 3)
-        var plainTimes: [Double] = [], monitoredTimes: [Double] = []
-        for pair in 0..<pairs {
-            // Alternate which side goes first, so neither always follows the other.
-            let order = pair % 2 == 0 ? [plain, monitored] : [monitored, plain]
-            for trainer in order {
-                let time = Stopwatch.median(repeats: 1, warmup: 0) { train(trainer, 1) }
-                if trainer === plain { plainTimes.append(time) } else { monitoredTimes.append(time) }
+
+        /// Seconds per step of each trainer over `rounds` rounds of one step each, after three
+        /// untimed steps each. The order rotates by one every round, so no trainer always runs
+        /// after the same other one.
+        mutating func rotate(_ trainers: [Trainer<Float>], rounds: Int) throws -> [[Double]] {
+            var failure: (any Error)?
+            func train(_ trainer: Trainer<Float>, _ count: Int) {
+                do { Stopwatch.consume(try trainer.train(on: data, epochs: count, batchSize: batch, using: &rng)) } catch { failure = error }
             }
+            for trainer in trainers { train(trainer, 3) }
+            var times = [[Double]](repeating: [], count: trainers.count)
+            for round in 0..<rounds {
+                for k in trainers.indices {
+                    let side = (k + round) % trainers.count
+                    times[side].append(Stopwatch.median(repeats: 1, warmup: 0) { train(trainers[side], 1) })
+                }
+            }
+            if let failure { throw failure }
+            return times
         }
-        if let failure { throw failure }
-        return Result(plainMilliseconds: SampleMedian(plainTimes).median * 1000,
-                      monitoredMilliseconds: SampleMedian(monitoredTimes).median * 1000,
-                      overheads: SampleMedian(zip(monitoredTimes, plainTimes).map { $0 / $1 - 1 }))
     }
 }

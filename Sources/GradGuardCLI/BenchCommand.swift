@@ -179,7 +179,8 @@ struct BenchCommand: ParsableCommand {
             commandName: "monitor",
             abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
 
-        @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating.") var pairs = 200
+        @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating (with --breakdown: rounds of five steps).") var pairs = 200
+        @Flag(help: "What each part of the monitor costs: the optimizer's measure, the layer tap's statistics, the whole, and a second plain trainer as the control; steps of five trainers in turn.") var breakdown = false
 
         func validate() throws {
             guard pairs >= 1 else { throw ValidationError("--pairs must be positive") }
@@ -187,6 +188,16 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             BenchCommand.printMachine()
+            if breakdown {
+                let r = try MonitorBreakdown.run(rounds: pairs)
+                print(String(format: "W2 plain: %.3f ms/step; each part's cost, the median over %d rounds of its step over the plain one (95%% confidence):", r.plainMilliseconds, pairs))
+                for (name, part) in [("control (a second plain trainer)", r.control), ("optimizer measures its update", r.updateMeasure),
+                                     ("layer tap statistics (forward and backward)", r.layerTap), ("whole monitor, every step", r.whole)] {
+                    print(String(format: "  %@: %+.2f%% (%+.2f%% to %+.2f%%)", name as NSString, 100 * part.median,
+                                 100 * part.confidence95.lower, 100 * part.confidence95.upper))
+                }
+                return
+            }
             let r = try MonitorBenchmark.run(pairs: pairs)
             let o = r.overheads
             print(String(format: "W2 monitor off: %.3f ms/step, on (every step): %.3f ms/step, overhead %.1f%% (95%% confidence %.1f%% to %.1f%%; quartiles %.1f%% to %.1f%%; median of %d alternating step pairs)",
