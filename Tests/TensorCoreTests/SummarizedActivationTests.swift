@@ -43,22 +43,26 @@ final class SummarizedActivationTests: XCTestCase {
     func testBackwardIsTheSameBitsWithBothSquares() throws {
         try atEveryISALevel { isa in
             var rng = RandomGenerator(seed: 12)
-            let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
-            for f in [Activation.sigmoid, .tanh, .relu] {
-                let y = x.applying(f)
-                // Ordinary, small (float sums), vanishing (squares under float's normal range: summed
-                // again in double), huge, and mixed (squares under 2⁻¹²⁶ left out of a float sum).
-                for scale: Double in [1, 1e-14, 1e-22, 1e18, -1] {
-                    var g = Tensor<Float>.normal(shape: [64, 70], std: scale < 0 ? 1e-10 : scale, using: &rng)
-                    if scale < 0 { g = Tensor(shape: g.shape, scalars: g.scalars.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1e-10 : $0.element }) }
-                    let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
-                    let plain = x.activationBackward(f, output: y, gradient: g)
-                    XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale), \(isa)")
-                    assertClose(received, g.sumOfSquares(), "\(f) ×\(scale) received")
-                    assertClose(sent, plain.sumOfSquares(), "\(f) ×\(scale) sent")
-                    XCTAssertGreaterThan(sent, 0)
+            // 64 × 70: whole vectors only; 7 × 13: a scalar tail after them.
+            for shape in [[64, 70], [7, 13]] {
+                let x = Tensor<Float>.normal(shape: shape, std: 2, using: &rng)
+                for f in [Activation.sigmoid, .tanh, .relu] {
+                    let y = x.applying(f)
+                    // Ordinary, small (float sums), vanishing (squares under float's normal range: summed
+                    // again in double), huge, and mixed (squares under 2⁻¹²⁶ left out of a float sum).
+                    for scale: Double in [1, 1e-14, 1e-22, 1e18, -1] {
+                        var g = Tensor<Float>.normal(shape: shape, std: scale < 0 ? 1e-10 : scale, using: &rng)
+                        if scale < 0 { g = Tensor(shape: g.shape, scalars: g.scalars.enumerated().map { $0.offset % 2 == 0 ? $0.element * 1e-10 : $0.element }) }
+                        let (result, received, sent) = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+                        let plain = x.activationBackward(f, output: y, gradient: g)
+                        XCTAssertEqual(bits(result), bits(plain), "\(f) ×\(scale), \(isa)")
+                        assertClose(received, g.sumOfSquares(), "\(f) ×\(scale) received")
+                        assertClose(sent, plain.sumOfSquares(), "\(f) ×\(scale) sent")
+                        XCTAssertGreaterThan(sent, 0)
+                    }
                 }
             }
+            let x = Tensor<Float>.normal(shape: [64, 70], std: 2, using: &rng)
             var g = Tensor<Float>(repeating: 0.5, shape: [64, 70]).scalars
             g[100] = .infinity
             let withInfinity = try XCTUnwrap(x.activationBackwardSummed(.tanh, output: x.applying(.tanh), gradient: Tensor(shape: [64, 70], scalars: g)))
