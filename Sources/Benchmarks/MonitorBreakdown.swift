@@ -11,8 +11,8 @@ import GradGuard
 /// - `layerTap`: the monitor's hooks with statistics (`LayerTap` summarising every output in
 ///   the forward pass and summing Σ (∂L/∂a)² in the backward pass, collected each step), nothing
 ///   else.
-/// - `whole`: the monitor recording every step, as `MonitorBenchmark` times it; what it costs
-///   beyond the two parts is mostly the records it builds (`GradientMonitor.observe`).
+/// - `whole`: the monitor recording every step, as `MonitorBenchmark` times it; beyond the two
+///   parts it builds the records (`GradientMonitor.observe`), and the parts share the caches.
 ///
 /// Alternating separate processes resolve no change under about 5 % on a shared virtual
 /// machine (docs/performance.md); paired steps in one process resolve 1 %.

@@ -81,14 +81,15 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
 // W2's deep sigmoid layers (|g| ≈ 1e-16 and under) fell under the trusted range, and 352 of its
 // 640 blocks per step were summed again in double. Twenty W2-sized backward passes with every
 // |g| ≈ 1e-16 took 284 µs summed unscaled, 186 scaled and 171 plain (Xeon model 207 capped at
-// AVX2, medians of 400 interleaved runs); at |g| ≈ 1e-3 186 both ways. A block
-// is trusted for |g| from about 1e-22 to 3e7 (root mean square); an exploding gradient above
-// that is summed in double, as before. Without flushing, the square of a scaled value under
-// 2⁻⁶³ (|g| under 2⁻⁸³) would be a denormal and cost a microcode assist per element: measured
-// 10× the plain kernel's time at |g| ≈ 1e-20 unscaled. Such values are left out of the float
-// sum (each square under 2⁻¹²⁶, at most 1.2e-35 for a block), and a block is trusted only from
-// 1e-29 up, so what is left out stays under 1.2e-6 of it; a smaller block is summed again in
-// double, where nothing underflows.
+// AVX2, medians of 400 interleaved runs); at |g| ≈ 1e-3, 186 both ways. A block is trusted for a
+// root mean square |g| from about 3e-22 to 3e7; an exploding gradient above that is summed in
+// double (unscaled, the bound was 3e13).
+//
+// Without flushing, the square of a scaled value under 2⁻⁶³ (|g| under 2⁻⁸³) would be a denormal
+// and cost a microcode assist per element: measured 10× the plain kernel's time at |g| ≈ 1e-20
+// unscaled. Such values are left out of the float sum (each square under 2⁻¹²⁶, at most 1.2e-35
+// for a block), and a block is trusted only from 1e-29 up, so what is left out stays under 1.2e-6
+// of it; a smaller block is summed again in double, where nothing underflows.
 #define GG_SQUARED_FLOOR 0x1p-63f
 // (A NaN fails the `<` test and is kept, so it shows in the sum.)
 #define GG_SQUARES_SCALE 0x1p20f
