@@ -375,12 +375,23 @@ GG_AVX2 static void gg_pack_transposed_avx2(long k, long n, const float *b, long
         for (long q0 = 0; q0 < 24; q0 += 8) {
             long rows = n - j0 - q0;  // rows of the transpose in this group (8 at most)
             float *out = packed + j0 * k + q0;
-            for (long p0 = 0; p0 < k; p0 += 8) {
+            // Whole 8 × 8 blocks with plain loads, the rest masked: on an AMD EPYC Zen 3, packing
+            // 256 × 256 (one of 20 such matrices in turn, so from L3) took 8–15 µs against 19–23
+            // with every load masked.
+            long whole = rows >= 8 ? k - k % 8 : 0;
+            const float *row = b + (j0 + q0) * ldb;
+            for (long p0 = 0; p0 < whole; p0 += 8) {
+                __m256 r[8];
+                for (int t = 0; t < 8; t++) r[t] = _mm256_loadu_ps(row + t * ldb + p0);
+                gg_transpose8_avx2(r);
+                for (int t = 0; t < 8; t++) _mm256_storeu_ps(out + (p0 + t) * 24, r[t]);
+            }
+            for (long p0 = whole; p0 < k; p0 += 8) {
                 long width = k - p0 < 8 ? k - p0 : 8;
                 __m256i mask = gg_lanes_avx2(width);
                 __m256 r[8];
                 for (int t = 0; t < 8; t++)
-                    r[t] = t < rows ? _mm256_maskload_ps(b + (j0 + q0 + t) * ldb + p0, mask) : _mm256_setzero_ps();
+                    r[t] = t < rows ? _mm256_maskload_ps(row + t * ldb + p0, mask) : _mm256_setzero_ps();
                 gg_transpose8_avx2(r);
                 for (long t = 0; t < width; t++) _mm256_storeu_ps(out + (p0 + t) * 24, r[t]);
             }
