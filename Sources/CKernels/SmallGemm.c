@@ -96,13 +96,14 @@ GG_AVX2 static inline __m256i gg_lanes_avx2(long count) {
                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-// --- AVX2 + FMA: 4 rows × 24 columns (12 ymm accumulators), scalar tail columns --------------
+// --- AVX2 + FMA: 4 rows × 24 columns (12 ymm accumulators) --------------------------------
 
-// Kept out of line: inlined into gg_gemm_avx2 (with its k loop unrolled or not), clang's code
-// ran at 50–63 GFLOP/s on one core of a Xeon model 106 against 94–100 out of line.
-GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(
-    int rows, long k, const float *a, long ars, long aps, const float *b, long ldb, float *c, long ldc,
-    int accumulate, const float *bias) {
+// Fewer than four rows (the last block when m is not a multiple of 4): `rows` × 24 sums into
+// `out` (row r at out[24r]). Kept out of line: inlined into gg_gemm_avx2 (with its k loop
+// unrolled or not), clang's code ran at 50–63 GFLOP/s on one core of a Xeon model 106 against
+// 94–100 out of line.
+GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(int rows, long k, const float *a, long ars, long aps,
+                                                            const float *b, float *out) {
     __m256 acc[4][3];
     for (int r = 0; r < 4; r++)
         for (int v = 0; v < 3; v++) acc[r][v] = _mm256_setzero_ps();
@@ -110,7 +111,7 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(
     // 256 × 256 with B packed); the AVX-512 loop above gains nothing from it.
 #pragma clang loop unroll_count(4)
     for (long p = 0; p < k; p++) {
-        const float *bp = b + p * ldb;
+        const float *bp = b + p * 24;
         __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8), b2 = _mm256_loadu_ps(bp + 16);
         for (int r = 0; r < rows; r++) {
             __m256 av = _mm256_broadcast_ss(a + r * ars + p * aps);
@@ -120,12 +121,7 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(
         }
     }
     for (int r = 0; r < rows; r++)
-        for (int v = 0; v < 3; v++) {
-            float *cv = c + r * ldc + 8 * v;
-            _mm256_storeu_ps(cv, bias         ? _mm256_add_ps(acc[r][v], _mm256_loadu_ps(bias + 8 * v))
-                                 : accumulate ? _mm256_add_ps(acc[r][v], _mm256_loadu_ps(cv))
-                                              : acc[r][v]);
-        }
+        for (int v = 0; v < 3; v++) _mm256_storeu_ps(out + 24 * r + 8 * v, acc[r][v]);
 }
 
 // Four full rows in assembly. clang's code for the loop above with `rows` 4 kept the rows'
@@ -189,12 +185,10 @@ GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x16, GG_ASM_LOAD(2, 0) GG_ASM_LOAD(3, 32),
 GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x8, GG_ASM_LOAD(2, 0), GG_ASM_FMA(2, 0), GG_ASM_FMA(2, 3), GG_ASM_FMA(2, 6),
                      GG_ASM_FMA(2, 9), GG_ASM_STORE(0, 0) GG_ASM_STORE(3, 96) GG_ASM_STORE(6, 192) GG_ASM_STORE(9, 288))
 
-// Four rows of a panel `width` ≤ 24 columns wide: the kernel above for ceil(width / 8) vectors,
-// then C = sums (+ C with `accumulate`, or + `bias`).
+// Four rows of a panel `width` ≤ 24 columns wide into `sums`: the kernel above for
+// ceil(width / 8) vectors.
 GG_AVX2 static void gg_block_avx2_4rows(long k, const float *a, long ars, long aps, const float *b, long width,
-                                        float *c, long ldc, int accumulate, const float *bias) {
-    float sums[4 * 24];
-    long vectors = (width + 7) / 8;
+                                        const float *c, long ldc, float *sums) {
     // The block of C is fetched while the kernel runs (its rows are a row of C apart, so each
     // would otherwise miss when stored or accumulated onto): in one process, alternating with
     // and without on an AMD EPYC Zen 3, W2's step took 0.92–0.95× the time (400 step pairs,
@@ -203,21 +197,27 @@ GG_AVX2 static void gg_block_avx2_4rows(long k, const float *a, long ars, long a
         _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
         _mm_prefetch((const char *)(c + r * ldc + width - 1), _MM_HINT_T0);
     }
-    switch (vectors) {
+    switch ((width + 7) / 8) {
     case 3: gg_kernel_avx2_4x24(k, a, ars, aps, b, sums); break;
     case 2: gg_kernel_avx2_4x16(k, a, ars, aps, b, sums); break;
     default: gg_kernel_avx2_4x8(k, a, ars, aps, b, sums); break;
     }
+}
+
+// C = sums (+ C with `accumulate`, or + `bias`) for a block of `rows` × `width` (row r of the
+// sums at sums[24r]).
+GG_AVX2 static void gg_store_block_avx2(const float *sums, long rows, long width, float *c, long ldc, int accumulate,
+                                       const float *bias) {
     long whole = width / 8;  // full vectors: unmasked (a masked store is microcoded on AMD Zen)
     for (long v = 0; v < whole; v++) {
         __m256 add = bias ? _mm256_loadu_ps(bias + 8 * v) : _mm256_setzero_ps();
-        for (int r = 0; r < 4; r++) {
+        for (long r = 0; r < rows; r++) {
             float *cv = c + r * ldc + 8 * v;
             __m256 sum = _mm256_loadu_ps(sums + 24 * r + 8 * v);
             _mm256_storeu_ps(cv, _mm256_add_ps(sum, accumulate ? _mm256_loadu_ps(cv) : add));
         }
     }
-    for (int r = 0; r < 4; r++)
+    for (long r = 0; r < rows; r++)
         for (long q = 8 * whole; q < width; q++) {
             float *out = c + r * ldc + q;
             *out = sums[24 * r + q] + (bias ? bias[q] : accumulate ? *out : 0.0f);
@@ -226,40 +226,25 @@ GG_AVX2 static void gg_block_avx2_4rows(long k, const float *a, long ars, long a
 
 GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ars, long aps,
                                  const float *packed, float *c, long ldc, int accumulate, const float *bias) {
-    const long ldb = 24;
-    float spill[4 * 24];
+    float sums[4 * 24];
     for (long p0 = 0; p0 < k; p0 += GG_KC) {
         long kc = k - p0 < GG_KC ? k - p0 : GG_KC;
         int acc = accumulate || p0 > 0;
         for (long j = 0; j < n; j += 24) {
             long width = n - j < 24 ? n - j : 24;
-            const float *bp = packed + j * k + p0 * ldb;
+            const float *bp = packed + j * k + p0 * 24;
             const float *slice_bias = bias && p0 == 0 ? bias + j : 0;
-            const float *block_bias = width == 24 ? slice_bias : 0;
             for (long i = 0; i < m; i += 4) {
                 long rows = m - i < 4 ? m - i : 4;
                 const float *ap = a + i * ars + p0 * aps;
-                // A partial panel is computed into a scratch block, then its columns are kept.
-                float *cp = width == 24 ? c + i * ldc + j : spill;
-                long ldcp = width == 24 ? ldc : 24;
-                int accp = width == 24 ? acc : 0;
-                if (rows == 4) {
-                    gg_block_avx2_4rows(kc, ap, ars, aps, bp, width, c + i * ldc + j, ldc, acc, slice_bias);
-                    continue;
-                }
+                float *cp = c + i * ldc + j;
                 switch (rows) {
-                case 4: gg_block_avx2(4, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
-                case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
-                case 2: gg_block_avx2(2, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
-                default: gg_block_avx2(1, kc, ap, ars, aps, bp, ldb, cp, ldcp, accp, block_bias); break;
+                case 4: gg_block_avx2_4rows(kc, ap, ars, aps, bp, width, cp, ldc, sums); break;
+                case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, sums); break;
+                case 2: gg_block_avx2(2, kc, ap, ars, aps, bp, sums); break;
+                default: gg_block_avx2(1, kc, ap, ars, aps, bp, sums); break;
                 }
-                if (width < 24)
-                    for (long r = 0; r < rows; r++)
-                        for (long q = 0; q < width; q++) {
-                            float *out = c + (i + r) * ldc + j + q;
-                            float part = spill[r * 24 + q];
-                            *out = slice_bias ? part + slice_bias[q] : acc ? *out + part : part;
-                        }
+                gg_store_block_avx2(sums, rows, width, cp, ldc, acc, slice_bias);
             }
         }
     }
@@ -587,8 +572,9 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
 // above brought W2's products ahead of OpenBLAS's Zen kernel on an AMD EPYC Zen 3 (two threads:
 // hidden forward 166 against 212 µs, weight gradient 168 against 265), and, alternating blocks
 // of W2 steps in one process, the whole step took 0.90–0.96× the time with every product here
-// (four of five runs; the fifth −1.4 %, not resolved). With fewer rows in whole steps, OpenBLAS's
-// waiting threads compete with the helper thread and the gain went. A panel 24 columns wide
+// (four of five runs; the fifth −1.4 %, not resolved). With only W2's smaller products here (A
+// at most 2¹⁶ floats, the first layer's forward on OpenBLAS) the gain went: OpenBLAS's waiting
+// threads then compete with the helper thread. A panel 24 columns wide
 // streams A 2.7 times as often as a 64-column one: W4's input projection (3200 × 32 · 32 × 512)
 // ran at 0.86× OpenBLAS there, so a taller A stays on OpenBLAS; W4 and W5 were unchanged
 // (0.97× and 1.01×, not resolved).
