@@ -577,7 +577,9 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
 // threads then compete with the helper thread. A panel 24 columns wide
 // streams A 2.7 times as often as a 64-column one: W4's input projection (3200 × 32 · 32 × 512)
 // ran at 0.86× OpenBLAS there, so a taller A stays on OpenBLAS; W4 and W5 were unchanged
-// (0.97× and 1.01×, not resolved).
+// (0.97× and 1.01×, not resolved). With C prefetched (gg_block_avx2_4rows) that
+// product alone ran at 1.23–1.29× OpenBLAS, but W4's whole step was the same with and without
+// the row limit (1.02× and 1.00×, 100 pairs each, not resolved), so the limit stays.
 #define GG_PANEL_GEMM_A_FLOATS (1L << 17)
 #define GG_PANEL_GEMM_ROWS_AVX2 512
 #define GG_PANEL_GEMM_MIN_COLUMNS 16
