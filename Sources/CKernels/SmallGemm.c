@@ -128,9 +128,10 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(int rows, long k, co
 // offsets on the stack and, with them as constants, spilled accumulators in its unrolled loop:
 // all 16 ymm registers are taken (12 accumulators, 3 B vectors, A's broadcast). Each k step
 // loads V vectors of the panel's row (V = 1, 2 or 3: 8, 16 or 24 columns), broadcasts A's four
-// rows into ymm15 in turn (renamed by the CPU) and runs 4·V FMAs; the sums then go to `out`
-// (row r, vector v at out[24r + 8v]). `k` ≥ 1; `ars` and `aps` are A's strides between rows and
-// between k steps, in floats. In one process, alternating with the C loop that ran every block
+// rows into ymm15 in turn (renamed by the CPU) and runs 4·V FMAs. The epilogue (STORES) then
+// puts the sums in `out` (row r, vector v at out[24r + 8v]), or, for a whole 24-column panel,
+// into C's rows (`c`, `ldc` floats apart) as they are, added to C or added to `bias`. `k` ≥ 1;
+// `ars` and `aps` are A's strides between rows and between k steps, in floats. In one process, alternating with the C loop that ran every block
 // before (AMD EPYC Zen 3; 600 calls each): with B packed, 0.95× its time for 128 × 240 × 256 (whole
 // panels) and 0.93× for 32 × 512 × 128; packing included, where n = 256 leaves a 16-column panel
 // (which the C loop computed as 24 columns into a scratch block), 0.87–0.89× on one thread and
@@ -141,8 +142,10 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(int rows, long k, co
 #define GG_ASM_ROW(SOURCE, FMAS) "vbroadcastss " SOURCE ", %%ymm15\n\t" FMAS
 #define GG_AVX2_KERNEL_4ROWS(NAME, LOADS, FMAS0, FMAS1, FMAS2, FMAS3, STORES)                           \
     GG_AVX2 static __attribute__((noinline)) void NAME(long k, const float *a, long ars, long aps,      \
-                                                       const float *b, float *out) {                   \
+                                                       const float *b, float *out, float *c, long ldc, \
+                                                       const float *bias) {                            \
         long row_bytes = ars * 4, row3_bytes = ars * 12, step_bytes = aps * 4;                          \
+        long ldc_bytes = ldc * 4, ldc3_bytes = ldc * 12;                                                \
         __asm__ volatile("vxorps %%ymm0, %%ymm0, %%ymm0\n\t"                                           \
                          "vmovaps %%ymm0, %%ymm1\n\t"                                                  \
                          "vmovaps %%ymm0, %%ymm2\n\t"                                                  \
@@ -164,11 +167,35 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(int rows, long k, co
                          "jnz 1b\n\t" STORES                                                           \
                          : [a] "+r"(a), [b] "+r"(b), [k] "+r"(k)                                       \
                          : [row] "r"(row_bytes), [row3] "r"(row3_bytes), [step] "r"(step_bytes),       \
-                           [out] "r"(out)                                                              \
+                           [out] "r"(out), [c] "r"(c), [ldc] "r"(ldc_bytes), [ldc3] "r"(ldc3_bytes),   \
+                           [bias] "r"(bias)                                                            \
                          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",     \
                            "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory",    \
                            "cc");                                                                      \
     }
+#define GG_ASM_PUT(ACC, V, ADDR) "vmovups %%ymm" #ACC ", " ADDR "\n\t"
+#define GG_ASM_ACC(ACC, V, ADDR) "vaddps " ADDR ", %%ymm" #ACC ", %%ymm" #ACC "\n\t" GG_ASM_PUT(ACC, V, ADDR)
+#define GG_ASM_BIAS(ACC, V, ADDR) "vaddps %%ymm1" #V ", %%ymm" #ACC ", %%ymm" #ACC "\n\t" GG_ASM_PUT(ACC, V, ADDR)
+#define GG_ASM_EPILOGUE24(OP)                                                                          \
+    OP(0, 2, "(%[c])") OP(1, 3, "32(%[c])") OP(2, 4, "64(%[c])")                                       \
+    OP(3, 2, "(%[c], %[ldc])") OP(4, 3, "32(%[c], %[ldc])") OP(5, 4, "64(%[c], %[ldc])")               \
+    OP(6, 2, "(%[c], %[ldc], 2)") OP(7, 3, "32(%[c], %[ldc], 2)") OP(8, 4, "64(%[c], %[ldc], 2)")      \
+    OP(9, 2, "(%[c], %[ldc3])") OP(10, 3, "32(%[c], %[ldc3])") OP(11, 4, "64(%[c], %[ldc3])")
+#define GG_ASM_BIAS_LOADS                                                                               \
+    "vmovups (%[bias]), %%ymm12\n\t"                                                                  \
+    "vmovups 32(%[bias]), %%ymm13\n\t"                                                                \
+    "vmovups 64(%[bias]), %%ymm14\n\t"
+#define GG_ASM_LOADS24 GG_ASM_LOAD(2, 0) GG_ASM_LOAD(3, 32) GG_ASM_LOAD(4, 64)
+#define GG_ASM_FMAS24_0 GG_ASM_FMA(2, 0) GG_ASM_FMA(3, 1) GG_ASM_FMA(4, 2)
+#define GG_ASM_FMAS24_1 GG_ASM_FMA(2, 3) GG_ASM_FMA(3, 4) GG_ASM_FMA(4, 5)
+#define GG_ASM_FMAS24_2 GG_ASM_FMA(2, 6) GG_ASM_FMA(3, 7) GG_ASM_FMA(4, 8)
+#define GG_ASM_FMAS24_3 GG_ASM_FMA(2, 9) GG_ASM_FMA(3, 10) GG_ASM_FMA(4, 11)
+GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24_put, GG_ASM_LOADS24, GG_ASM_FMAS24_0, GG_ASM_FMAS24_1, GG_ASM_FMAS24_2,
+                     GG_ASM_FMAS24_3, GG_ASM_EPILOGUE24(GG_ASM_PUT))
+GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24_acc, GG_ASM_LOADS24, GG_ASM_FMAS24_0, GG_ASM_FMAS24_1, GG_ASM_FMAS24_2,
+                     GG_ASM_FMAS24_3, GG_ASM_EPILOGUE24(GG_ASM_ACC))
+GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24_bias, GG_ASM_LOADS24, GG_ASM_FMAS24_0, GG_ASM_FMAS24_1, GG_ASM_FMAS24_2,
+                     GG_ASM_FMAS24_3, GG_ASM_BIAS_LOADS GG_ASM_EPILOGUE24(GG_ASM_BIAS))
 GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24, GG_ASM_LOAD(2, 0) GG_ASM_LOAD(3, 32) GG_ASM_LOAD(4, 64),
                      GG_ASM_FMA(2, 0) GG_ASM_FMA(3, 1) GG_ASM_FMA(4, 2),
                      GG_ASM_FMA(2, 3) GG_ASM_FMA(3, 4) GG_ASM_FMA(4, 5),
@@ -185,22 +212,39 @@ GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x16, GG_ASM_LOAD(2, 0) GG_ASM_LOAD(3, 32),
 GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x8, GG_ASM_LOAD(2, 0), GG_ASM_FMA(2, 0), GG_ASM_FMA(2, 3), GG_ASM_FMA(2, 6),
                      GG_ASM_FMA(2, 9), GG_ASM_STORE(0, 0) GG_ASM_STORE(3, 96) GG_ASM_STORE(6, 192) GG_ASM_STORE(9, 288))
 
+// Fetches a 4-row block of C while the kernel runs (its rows are a row of C apart, so each
+// would otherwise miss when stored or accumulated onto): in one process, alternating with and
+// without on an AMD EPYC Zen 3, W2's step took 0.92–0.95× the time (400 step pairs, twice),
+// W4's 0.93–0.97× (100 pairs, twice), W5's unchanged. The lines of each row's first and last
+// float (a row of the block spans 2 or 3).
+GG_AVX2 static inline void gg_prefetch_block_avx2(const float *c, long ldc, long width) {
+    for (int r = 0; r < 4; r++) {
+        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + r * ldc + width - 1), _MM_HINT_T0);
+    }
+}
+
+// Four rows of a whole 24-column panel: the kernel adds C or the bias and stores C itself, with
+// no round trip through `sums` (in one process, alternating with that round trip on an AMD EPYC
+// Zen 3: one product 0.92–0.94× the time; W2's step 0.98× and 0.99×, 400 pairs each; W4's 0.97×,
+// W5's 0.98×, 100 pairs).
+GG_AVX2 static void gg_block_avx2_4x24(long k, const float *a, long ars, long aps, const float *b, float *c, long ldc,
+                                       int accumulate, const float *bias) {
+    gg_prefetch_block_avx2(c, ldc, 24);
+    if (bias) gg_kernel_avx2_4x24_bias(k, a, ars, aps, b, 0, c, ldc, bias);
+    else if (accumulate) gg_kernel_avx2_4x24_acc(k, a, ars, aps, b, 0, c, ldc, 0);
+    else gg_kernel_avx2_4x24_put(k, a, ars, aps, b, 0, c, ldc, 0);
+}
+
 // Four rows of a panel `width` ≤ 24 columns wide into `sums`: the kernel above for
 // ceil(width / 8) vectors.
 GG_AVX2 static void gg_block_avx2_4rows(long k, const float *a, long ars, long aps, const float *b, long width,
                                         const float *c, long ldc, float *sums) {
-    // The block of C is fetched while the kernel runs (its rows are a row of C apart, so each
-    // would otherwise miss when stored or accumulated onto): in one process, alternating with
-    // and without on an AMD EPYC Zen 3, W2's step took 0.92–0.95× the time (400 step pairs,
-    // twice), W4's 0.93–0.97× (100 pairs, twice), W5's unchanged.
-    for (int r = 0; r < 4; r++) {  // the lines of each row's first and last float (a row spans 2 or 3)
-        _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + r * ldc + width - 1), _MM_HINT_T0);
-    }
+    gg_prefetch_block_avx2(c, ldc, width);
     switch ((width + 7) / 8) {
-    case 3: gg_kernel_avx2_4x24(k, a, ars, aps, b, sums); break;
-    case 2: gg_kernel_avx2_4x16(k, a, ars, aps, b, sums); break;
-    default: gg_kernel_avx2_4x8(k, a, ars, aps, b, sums); break;
+    case 3: gg_kernel_avx2_4x24(k, a, ars, aps, b, sums, 0, 0, 0); break;
+    case 2: gg_kernel_avx2_4x16(k, a, ars, aps, b, sums, 0, 0, 0); break;
+    default: gg_kernel_avx2_4x8(k, a, ars, aps, b, sums, 0, 0, 0); break;
     }
 }
 
@@ -238,6 +282,10 @@ GG_AVX2 static void gg_gemm_avx2(long m, long n, long k, const float *a, long ar
                 long rows = m - i < 4 ? m - i : 4;
                 const float *ap = a + i * ars + p0 * aps;
                 float *cp = c + i * ldc + j;
+                if (rows == 4 && width == 24) {
+                    gg_block_avx2_4x24(kc, ap, ars, aps, bp, cp, ldc, acc, slice_bias);
+                    continue;
+                }
                 switch (rows) {
                 case 4: gg_block_avx2_4rows(kc, ap, ars, aps, bp, width, cp, ldc, sums); break;
                 case 3: gg_block_avx2(3, kc, ap, ars, aps, bp, sums); break;
