@@ -131,11 +131,11 @@ GG_AVX2 static __attribute__((noinline)) void gg_block_avx2(int rows, long k, co
 // rows into ymm15 in turn (renamed by the CPU) and runs 4·V FMAs. The epilogue (STORES) then
 // puts the sums in `out` (row r, vector v at out[24r + 8v]), or, for a whole 24-column panel,
 // into C's rows (`c`, `ldc` floats apart) as they are, added to C or added to `bias`. `k` ≥ 1;
-// `ars` and `aps` are A's strides between rows and between k steps, in floats. In one process, alternating with the C loop that ran every block
-// before (AMD EPYC Zen 3; 600 calls each): with B packed, 0.95× its time for 128 × 240 × 256 (whole
-// panels) and 0.93× for 32 × 512 × 128; packing included, where n = 256 leaves a 16-column panel
-// (which the C loop computed as 24 columns into a scratch block), 0.87–0.89× on one thread and
-// 0.82–0.89× on two.
+// `ars` and `aps` are A's strides between rows and between k steps, in floats. In one process,
+// alternating with the C loop that ran every block before (AMD EPYC Zen 3; 600 calls each):
+// with B packed, 0.95× its time for 128 × 240 × 256 (whole panels) and 0.93× for 32 × 512 × 128;
+// packing included, where n = 256 leaves a 16-column panel (which the C loop computed as 24
+// columns into a scratch block), 0.87–0.89× on one thread and 0.82–0.89× on two.
 #define GG_ASM_LOAD(V, OFFSET) "vmovups " #OFFSET "(%[b]), %%ymm1" #V "\n\t"
 #define GG_ASM_FMA(V, ACC) "vfmadd231ps %%ymm1" #V ", %%ymm15, %%ymm" #ACC "\n\t"
 #define GG_ASM_STORE(ACC, OFFSET) "vmovups %%ymm" #ACC ", " #OFFSET "(%[out])\n\t"
@@ -196,11 +196,8 @@ GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24_acc, GG_ASM_LOADS24, GG_ASM_FMAS24_0, G
                      GG_ASM_FMAS24_3, GG_ASM_EPILOGUE24(GG_ASM_ACC))
 GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24_bias, GG_ASM_LOADS24, GG_ASM_FMAS24_0, GG_ASM_FMAS24_1, GG_ASM_FMAS24_2,
                      GG_ASM_FMAS24_3, GG_ASM_BIAS_LOADS GG_ASM_EPILOGUE24(GG_ASM_BIAS))
-GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24, GG_ASM_LOAD(2, 0) GG_ASM_LOAD(3, 32) GG_ASM_LOAD(4, 64),
-                     GG_ASM_FMA(2, 0) GG_ASM_FMA(3, 1) GG_ASM_FMA(4, 2),
-                     GG_ASM_FMA(2, 3) GG_ASM_FMA(3, 4) GG_ASM_FMA(4, 5),
-                     GG_ASM_FMA(2, 6) GG_ASM_FMA(3, 7) GG_ASM_FMA(4, 8),
-                     GG_ASM_FMA(2, 9) GG_ASM_FMA(3, 10) GG_ASM_FMA(4, 11),
+GG_AVX2_KERNEL_4ROWS(gg_kernel_avx2_4x24, GG_ASM_LOADS24, GG_ASM_FMAS24_0, GG_ASM_FMAS24_1, GG_ASM_FMAS24_2,
+                     GG_ASM_FMAS24_3,
                      GG_ASM_STORE(0, 0) GG_ASM_STORE(1, 32) GG_ASM_STORE(2, 64) GG_ASM_STORE(3, 96)
                          GG_ASM_STORE(4, 128) GG_ASM_STORE(5, 160) GG_ASM_STORE(6, 192) GG_ASM_STORE(7, 224)
                              GG_ASM_STORE(8, 256) GG_ASM_STORE(9, 288) GG_ASM_STORE(10, 320) GG_ASM_STORE(11, 352))
