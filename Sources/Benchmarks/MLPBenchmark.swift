@@ -2,8 +2,9 @@ import GradGuard
 
 /// W3: an MLP 784 → 1024 → 1024 → 1024 → 10, ReLU, cross-entropy, Adam (lr 1e-3), batch 256,
 /// fixed random data, monitor off: milliseconds per training step and the GFLOP/s that makes
-/// (forward 2·B·Σ fan_in·fan_out, backward twice that), set against the machine's sgemm rate
-/// measured after each run in the same process.
+/// (forward 2·B·Σ fan_in·fan_out; backward 2·B·fan_in·fan_out per weight gradient and as much
+/// per input gradient, which the first layer has none of: its input needs no gradient), set
+/// against the machine's sgemm rate measured after each run in the same process.
 public enum MLPBenchmark {
     public struct Result: Sendable {
         /// Median milliseconds per step.
@@ -46,7 +47,7 @@ public enum MLPBenchmark {
         }
         _ = timedRun()  // warm-up
         let products = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-        let flops = 6 * Double(batch) * products
+        let flops = 6 * Double(batch) * products - 2 * Double(batch * sizes[0] * sizes[1])
         // Each run, then the machine's sgemm rate at once: the rate drifts on a shared machine.
         var times: [Double] = [], rates: [Double] = [], shares: [Double] = []
         for _ in 0..<repeats {
