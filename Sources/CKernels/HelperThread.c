@@ -138,3 +138,5 @@ void gg_run_in_halves(void (*function)(void *context, int half), void *context) 
     else wait_for(&helper_done, task, 1);
     __atomic_store_n(&helper_busy, 0, __ATOMIC_RELEASE);
 }
+
+long gg_claim_next(long *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }

@@ -23,18 +23,21 @@ enum GRUKernel {
                 hidden.withUnsafeMutableBufferPointer { h in
                     candidateHidden.withUnsafeMutableBufferPointer { hn in
                         recurrentPart.withUnsafeMutableBufferPointer { hw in
-                            for t in 0..<d.steps {
-                                let s = t * d.hiddenBlock
-                                if t > 0 {
-                                    RecurrentKernel.addRecurrentProduct(
-                                        d, state: h.baseAddress! + s - d.hiddenBlock, recurrent: recurrent,
-                                        into: hw.baseAddress!, beta: 0)
+                            RecurrentKernel.overBatchRows(d, recurrent) { rows in
+                                let gateRow = rows.lowerBound * d.gates * d.hidden
+                                for t in 0..<d.steps {
+                                    let s = t * d.hiddenBlock + rows.lowerBound * d.hidden
+                                    if t > 0 {
+                                        RecurrentKernel.addRecurrentProduct(
+                                            d, rows: rows.count, state: h.baseAddress! + s - d.hiddenBlock, recurrent: recurrent,
+                                            into: hw.baseAddress! + gateRow, beta: 0)
+                                    }
+                                    forwardStep(
+                                        batch: rows.count, n: d.hidden, gates: g.baseAddress! + t * d.gateBlock + gateRow,
+                                        recurrent: hw.baseAddress! + gateRow, bias: bias.baseAddress!,
+                                        hiddenBefore: t > 0 ? UnsafePointer(h.baseAddress! + s - d.hiddenBlock) : nil,
+                                        candidateHidden: hn.baseAddress! + s, hidden: h.baseAddress! + s)
                                 }
-                                forwardStep(
-                                    batch: d.batch, n: d.hidden, gates: g.baseAddress! + t * d.gateBlock,
-                                    recurrent: hw.baseAddress!, bias: bias.baseAddress!,
-                                    hiddenBefore: t > 0 ? UnsafePointer(h.baseAddress! + s - d.hiddenBlock) : nil,
-                                    candidateHidden: hn.baseAddress! + s, hidden: h.baseAddress! + s)
                             }
                         }
                     }
@@ -92,16 +95,20 @@ enum GRUKernel {
                 tape.cell.withUnsafeBufferPointer { hn in
                     recurrentDelta.withUnsafeMutableBufferPointer { rd in
                         Tensor<Scalar>(shape: [d.steps * d.batch, 3 * d.hidden]) { xd in
-                            RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
-                                let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
+                            RecurrentKernel.throughTime(
+                                d, outputGrad: outputGrad, sequence: sequence, trace: trace, recurrent: recurrent
+                            ) { t, rows, dh in
+                                let gateBase = t * d.gateBlock + rows.lowerBound * d.gates * d.hidden
+                                let s = t * d.hiddenBlock + rows.lowerBound * d.hidden
                                 backwardStep(
-                                    batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
+                                    batch: rows.count, n: d.hidden, gates: g.baseAddress! + gateBase,
                                     candidateHidden: hn.baseAddress! + s,
                                     hiddenBefore: t > 0 ? h.baseAddress! + s - d.hiddenBlock : nil, dh: dh,
                                     inputDelta: xd.baseAddress! + gateBase, recurrentDelta: rd.baseAddress! + gateBase)
                                 if t > 0 {
                                     RecurrentKernel.recurrentGradient(
-                                        d, delta: rd.baseAddress! + gateBase, recurrent: recurrent, into: dh, beta: 1)
+                                        d, rows: rows.count, delta: rd.baseAddress! + gateBase, recurrent: recurrent, into: dh,
+                                        beta: 1)
                                 }
                             }
                         }

@@ -19,16 +19,20 @@ enum LSTMKernel {
             hidden.withUnsafeMutableBufferPointer { h in
                 cell.withUnsafeMutableBufferPointer { c in
                     cellTanh.withUnsafeMutableBufferPointer { tc in
-                        for t in 0..<d.steps {
-                            let (gateBlock, s) = (g.baseAddress! + t * d.gateBlock, t * d.hiddenBlock)
-                            if t > 0 {
-                                RecurrentKernel.addRecurrentProduct(
-                                    d, state: h.baseAddress! + s - d.hiddenBlock, recurrent: recurrent, into: gateBlock, beta: 1)
+                        RecurrentKernel.overBatchRows(d, recurrent) { rows in
+                            for t in 0..<d.steps {
+                                let gateBlock = g.baseAddress! + t * d.gateBlock + rows.lowerBound * d.gates * d.hidden
+                                let s = t * d.hiddenBlock + rows.lowerBound * d.hidden
+                                if t > 0 {
+                                    RecurrentKernel.addRecurrentProduct(
+                                        d, rows: rows.count, state: h.baseAddress! + s - d.hiddenBlock, recurrent: recurrent,
+                                        into: gateBlock, beta: 1)
+                                }
+                                forwardStep(
+                                    batch: rows.count, n: d.hidden, gates: gateBlock,
+                                    cellBefore: t > 0 ? UnsafePointer(c.baseAddress! + s - d.hiddenBlock) : nil,
+                                    cell: c.baseAddress! + s, cellTanh: tc.baseAddress! + s, hidden: h.baseAddress! + s)
                             }
-                            forwardStep(
-                                batch: d.batch, n: d.hidden, gates: gateBlock,
-                                cellBefore: t > 0 ? UnsafePointer(c.baseAddress! + s - d.hiddenBlock) : nil,
-                                cell: c.baseAddress! + s, cellTanh: tc.baseAddress! + s, hidden: h.baseAddress! + s)
                         }
                     }
                 }
@@ -78,15 +82,20 @@ enum LSTMKernel {
                 tape.cellTanh.withUnsafeBufferPointer { tc in
                     dc.withUnsafeMutableBufferPointer { dc in
                         Tensor<Scalar>(shape: [d.steps * d.batch, 4 * d.hidden]) { delta in
-                            RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
-                                let (gateBase, s) = (t * d.gateBlock, t * d.hiddenBlock)
+                            RecurrentKernel.throughTime(
+                                d, outputGrad: outputGrad, sequence: sequence, trace: trace, recurrent: recurrent
+                            ) { t, rows, dh in
+                                let gateBase = t * d.gateBlock + rows.lowerBound * d.gates * d.hidden
+                                let s = t * d.hiddenBlock + rows.lowerBound * d.hidden
                                 backwardStep(
-                                    batch: d.batch, n: d.hidden, gates: g.baseAddress! + gateBase,
+                                    batch: rows.count, n: d.hidden, gates: g.baseAddress! + gateBase,
                                     cellBefore: t > 0 ? c.baseAddress! + s - d.hiddenBlock : nil,
-                                    cellTanh: tc.baseAddress! + s, dh: dh, dc: dc.baseAddress!, delta: delta.baseAddress! + gateBase)
+                                    cellTanh: tc.baseAddress! + s, dh: dh, dc: dc.baseAddress! + rows.lowerBound * d.hidden,
+                                    delta: delta.baseAddress! + gateBase)
                                 if t > 0 {
                                     RecurrentKernel.recurrentGradient(
-                                        d, delta: delta.baseAddress! + gateBase, recurrent: recurrent, into: dh, beta: 0)
+                                        d, rows: rows.count, delta: delta.baseAddress! + gateBase, recurrent: recurrent, into: dh,
+                                        beta: 0)
                                 }
                             }
                         }

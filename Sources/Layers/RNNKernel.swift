@@ -9,15 +9,19 @@ enum RNNKernel {
         var pre = preactivations
         let hidden = pre.withUnsafeMutableBufferPointer { p in
             Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { h in
-                for t in 0..<d.steps {
-                    let (source, target) = (p.baseAddress! + t * d.hiddenBlock, h.baseAddress! + t * d.hiddenBlock)
-                    if t > 0 {
-                        RecurrentKernel.addRecurrentProduct(
-                            d, state: target - d.hiddenBlock, recurrent: recurrent, into: source, beta: 1)
-                    }
-                    switch f {
-                    case .relu: for k in 0..<d.hiddenBlock { target[k] = source[k] > 0 ? source[k] : 0 }
-                    default: Scalar.vectorTanh(source, into: target, count: d.hiddenBlock)
+                RecurrentKernel.overBatchRows(d, recurrent) { rows in
+                    let count = rows.count * d.hidden
+                    for t in 0..<d.steps {
+                        let first = t * d.hiddenBlock + rows.lowerBound * d.hidden
+                        let (source, target) = (p.baseAddress! + first, h.baseAddress! + first)
+                        if t > 0 {
+                            RecurrentKernel.addRecurrentProduct(
+                                d, rows: rows.count, state: target - d.hiddenBlock, recurrent: recurrent, into: source, beta: 1)
+                        }
+                        switch f {
+                        case .relu: for k in 0..<count { target[k] = source[k] > 0 ? source[k] : 0 }
+                        default: Scalar.vectorTanh(source, into: target, count: count)
+                        }
                     }
                 }
             }
@@ -33,13 +37,18 @@ enum RNNKernel {
     ) -> RecurrentGateGradients<Scalar> {
         let delta = tape.hidden.withUnsafeBufferPointer { h in
             Tensor<Scalar>(shape: [d.steps * d.batch, d.hidden]) { delta in
-                RecurrentKernel.throughTime(d, outputGrad: outputGrad, sequence: sequence, trace: trace) { t, dh in
-                    let (state, target) = (h.baseAddress! + t * d.hiddenBlock, delta.baseAddress! + t * d.hiddenBlock)
+                RecurrentKernel.throughTime(
+                    d, outputGrad: outputGrad, sequence: sequence, trace: trace, recurrent: recurrent
+                ) { t, rows, dh in
+                    let (first, count) = (t * d.hiddenBlock + rows.lowerBound * d.hidden, rows.count * d.hidden)
+                    let (state, target) = (h.baseAddress! + first, delta.baseAddress! + first)
                     switch f {
-                    case .relu: for k in 0..<d.hiddenBlock { target[k] = state[k] > 0 ? dh[k] : 0 }
-                    default: for k in 0..<d.hiddenBlock { target[k] = dh[k] * (1 - state[k] * state[k]) }
+                    case .relu: for k in 0..<count { target[k] = state[k] > 0 ? dh[k] : 0 }
+                    default: for k in 0..<count { target[k] = dh[k] * (1 - state[k] * state[k]) }
                     }
-                    if t > 0 { RecurrentKernel.recurrentGradient(d, delta: target, recurrent: recurrent, into: dh, beta: 0) }
+                    if t > 0 {
+                        RecurrentKernel.recurrentGradient(d, rows: rows.count, delta: target, recurrent: recurrent, into: dh, beta: 0)
+                    }
                 }
             }
         }

@@ -150,51 +150,87 @@ enum RecurrentKernel {
                 columnsOf(columns - 1..<columns).reshaped([width]))
     }
 
-    /// `c += a · W_hhᵀ` for one step's `[batch, hidden]` block `a` (`beta` 0 overwrites);
-    /// `recurrent` is W_hhᵀ, packed once per sequence.
+    /// Runs `body` over the batch's rows, in blocks. Each row's recurrence is independent of the
+    /// others' (row b of h_t depends on row b of h_{t−1} only), so where the products run on the
+    /// packed panels each block of rows goes through the whole sequence on one thread, this one
+    /// or the helper, whichever takes it (`runSharing`): a hand-over per block and pass, where
+    /// splitting every step's product by columns and its cell by rows took two per step and
+    /// passed each step's gates and h between the cores. Blocks of 8 rows (two of the panel
+    /// kernel's row blocks; 8 × 512 × 128 runs at 97 % of 32 × 512 × 128's rate on one core of
+    /// an AMD EPYC Zen 3) let a helper
+    /// whose CPU is busy take fewer. Otherwise (Double, BLAS, a small pass) all rows run here.
     @inline(__always)
-    static func addRecurrentProduct<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, state a: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
-        into c: UnsafeMutablePointer<Scalar>, beta: Scalar
+    static func overBatchRows<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, _ recurrent: SmallGemmOperand<Scalar>, _ body: (Range<Int>) -> Void
     ) {
-        recurrent.multiply(m: d.batch, a, lda: d.hidden, into: c, ldc: d.gates * d.hidden, accumulate: beta != 0)
+        guard recurrent.isPacked, d.batch >= 2, d.steps * d.batch * recurrent.k * recurrent.n >= 1 << 18 else {
+            return body(0..<d.batch)
+        }
+        let rows = d.batch >= 16 ? 8 : (d.batch + 1) / 2
+        runSharing(pieces: (d.batch + rows - 1) / rows) { block in
+            body(block * rows ..< Swift.min(d.batch, (block + 1) * rows))
+        }
     }
 
-    /// `c = δ · W_hh (+ c if beta is 1)`: the gradient one step's gate block sends to h_{t−1};
-    /// `recurrent` is W_hh, packed once per sequence.
+    /// `c += a · W_hhᵀ` for `rows` rows of one step's `[batch, hidden]` block, from `a`'s first
+    /// (`beta` 0 overwrites); `recurrent` is W_hhᵀ, packed once per sequence.
     @inline(__always)
-    static func recurrentGradient<Scalar: TensorScalar>(
-        _ d: RecurrentDimensions, delta: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
+    static func addRecurrentProduct<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, rows: Int, state a: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
         into c: UnsafeMutablePointer<Scalar>, beta: Scalar
     ) {
-        recurrent.multiply(m: d.batch, delta, lda: d.gates * d.hidden, into: c, ldc: d.hidden, accumulate: beta != 0)
+        recurrent.multiply(m: rows, a, lda: d.hidden, into: c, ldc: d.gates * d.hidden, accumulate: beta != 0)
+    }
+
+    /// `c = δ · W_hh (+ c if beta is 1)` for `rows` rows: the gradient one step's gate block sends
+    /// to h_{t−1}; `recurrent` is W_hh, packed once per sequence.
+    @inline(__always)
+    static func recurrentGradient<Scalar: TensorScalar>(
+        _ d: RecurrentDimensions, rows: Int, delta: UnsafePointer<Scalar>, recurrent: SmallGemmOperand<Scalar>,
+        into c: UnsafeMutablePointer<Scalar>, beta: Scalar
+    ) {
+        recurrent.multiply(m: rows, delta, lda: d.gates * d.hidden, into: c, ldc: d.hidden, accumulate: beta != 0)
     }
 
     /// Back-propagation through time's loop, shared by the cells: for t = T−1 … 0, gathers
     /// ∂L/∂h_t into a `[batch, hidden]` buffer (what step t+1 sent back plus the output's
-    /// gradient at t), records its norm in `trace.norms`, and hands it to `step`, which writes
-    /// step t's deltas and leaves ∂L/∂h_{t−1} in the buffer (for t > 0).
+    /// gradient at t), records its norm in `trace.norms`, and hands it to `step` for `rows`
+    /// (`overBatchRows`: all of them, or a block of them on either thread) with the buffer's
+    /// first row of them; `step` writes step t's deltas for those rows and leaves their
+    /// ∂L/∂h_{t−1} in the buffer (for t > 0).
     @inline(__always)
     static func throughTime<Scalar: TensorScalar>(
         _ d: RecurrentDimensions, outputGrad: Tensor<Scalar>, sequence: Bool, trace: HiddenGradientTrace,
-        step: (_ t: Int, _ dh: UnsafeMutablePointer<Scalar>) -> Void
+        recurrent: SmallGemmOperand<Scalar>,
+        step: (_ t: Int, _ rows: Range<Int>, _ dh: UnsafeMutablePointer<Scalar>) -> Void
     ) {
-        var norms = [Double](repeating: 0, count: d.steps)
+        // Σ (∂L/∂h_t)² per block of rows (at its first row) and step, added once all are done.
+        var squares = [Double](repeating: 0, count: d.batch * d.steps)
         var gradient = Tensor<Scalar>(zeros: [d.batch, d.hidden])
         outputGrad.withUnsafeBufferPointer { og in
-            gradient.withUnsafeMutableBufferPointer { dh in
-                for t in stride(from: d.steps - 1, through: 0, by: -1) {
-                    if sequence {
-                        let source = og.baseAddress! + t * d.hiddenBlock
-                        for k in 0..<d.hiddenBlock { dh[k] += source[k] }
-                    } else if t == d.steps - 1 {
-                        for k in 0..<d.hiddenBlock { dh[k] += og[k] }
+            gradient.withUnsafeMutableBufferPointer { buffer in
+                squares.withUnsafeMutableBufferPointer { squares in
+                    overBatchRows(d, recurrent) { rows in
+                        let (first, count) = (rows.lowerBound * d.hidden, rows.count * d.hidden)
+                        let dh = buffer.baseAddress! + first
+                        let partial = squares.baseAddress! + rows.lowerBound * d.steps
+                        for t in stride(from: d.steps - 1, through: 0, by: -1) {
+                            if sequence {
+                                let source = og.baseAddress! + t * d.hiddenBlock + first
+                                for k in 0..<count { dh[k] += source[k] }
+                            } else if t == d.steps - 1 {
+                                let source = og.baseAddress! + first
+                                for k in 0..<count { dh[k] += source[k] }
+                            }
+                            partial[t] = Scalar.sumOfSquares(dh, count: count)
+                            step(t, rows, dh)
+                        }
                     }
-                    norms[t] = Scalar.sumOfSquares(dh.baseAddress!, count: d.hiddenBlock).squareRoot()
-                    step(t, dh.baseAddress!)
                 }
             }
         }
-        trace.norms = norms
+        trace.norms = (0..<d.steps).map { t in
+            stride(from: t, to: squares.count, by: d.steps).reduce(0) { $0 + squares[$1] }.squareRoot()
+        }
     }
 }

@@ -15,6 +15,10 @@ public struct SmallGemmOperand<Scalar: TensorScalar> {
     private let packed: [Float]?
     private let panelWidth: Int
 
+    /// Whether the products run on the packed panels (Float with AVX2 + FMA or AVX-512), which
+    /// never call BLAS and so may run on two threads at once (`runInHalves`).
+    public var isPacked: Bool { packed != nil }
+
     /// B itself (`[k, n]`), or with `transposed` B given as its transpose `[n, k]`.
     public init(_ matrix: Tensor<Scalar>, transposed: Bool = false) {
         precondition(matrix.rank == 2, "SmallGemmOperand: B must be a matrix, got shape \(matrix.shape)")

@@ -66,11 +66,14 @@ final class RecurrentLayerTests: XCTestCase {
     }
 
     /// The Float path (CKernels' cell kernels and small GEMM, at every instruction set this CPU
-    /// has) against the Double path (Swift loops and BLAS), at the tests' small size and at one
+    /// has) against the Double path (Swift loops and BLAS), at the tests' small size, at one
     /// whose gate width spans several GEMM panels with a ragged last one and whose backward
-    /// product runs over more than one slice of k (hidden 37: 4 · 37 = 148 > 128).
+    /// product runs over more than one slice of k (hidden 37: 4 · 37 = 148 > 128), and at one
+    /// large enough for blocks of the batch to run on either thread, the last block shorter
+    /// (`RecurrentKernel.overBatchRows`, wherever the panel kernel runs: batch 20 = 8 + 8 + 4),
+    /// outputs, gradients and ‖∂L/∂h_t‖ alike.
     func testFloatKernelsAgreeWithDouble() {
-        for (batch, hidden) in [(Self.batch, Self.hidden), (6, 37)] {
+        for (batch, hidden) in [(Self.batch, Self.hidden), (6, 37), (20, 64)] {
             for cell in Self.cells {
                 var rng = RandomGenerator(seed: 5)
                 let scale = Initializer.uniform(low: -0.8 / Double(hidden).squareRoot() * 2, high: 0.8 / Double(hidden).squareRoot() * 2)
@@ -97,6 +100,10 @@ final class RecurrentLayerTests: XCTestCase {
                             let scale = Swift.max(1, pd.grad!.abs().maxAll())
                             XCTAssertLessThan((Tensor<Double>(pf.grad!) - pd.grad!).abs().maxAll() / scale, 1e-4,
                                               "\(cell) hidden \(hidden) ISA \(level)")
+                        }
+                        XCTAssertEqual(f.hiddenGradientNorms.count, Self.steps)
+                        for (nf, nd) in zip(f.hiddenGradientNorms, d.hiddenGradientNorms) {
+                            XCTAssertEqual(nf, nd, accuracy: 1e-5 * Swift.max(1, nd), "‖∂L/∂h_t‖, \(cell) hidden \(hidden) ISA \(level)")
                         }
                     }
                 }

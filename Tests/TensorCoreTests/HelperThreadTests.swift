@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import TensorCore
 import XCTest
 
 final class HelperThreadTests: XCTestCase {
@@ -45,5 +46,32 @@ final class HelperThreadTests: XCTestCase {
         if ProcessInfo.processInfo.activeProcessorCount >= 2 && ProcessInfo.processInfo.environment["GRADGUARD_HELPER_THREAD"] != "0" {
             XCTAssertTrue(helperRanSecondHalf, "with two CPUs the helper thread ran no second half")
         }
+    }
+
+    /// `runSharing` runs every piece exactly once, whichever thread claims it: pieces of uneven
+    /// length (every fifth spins a while, so the helper has time to start and take some), and
+    /// the edge cases of no piece and one.
+    func testRunSharingRunsEachPieceOnce() {
+        for pieces in [0, 1, 2, 997] {
+            let runs = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(pieces, 1))
+            runs.initialize(repeating: 0, count: Swift.max(pieces, 1))
+            defer { runs.deallocate() }
+            runSharing(pieces: pieces) { piece in
+                if piece % 5 == 0 {
+                    var sink = 0.0
+                    for i in 0..<5_000 { sink += Double(i).squareRoot() }
+                    if sink < 0 { print(sink) }
+                }
+                runs[piece] += 1  // each piece's own slot: no two threads write one
+            }
+            XCTAssertEqual((0..<pieces).filter { runs[$0] != 1 }, [], "\(pieces) pieces: each runs once")
+        }
+    }
+
+    /// `runInHalves` runs half 0 and half 1, each once.
+    func testRunInHalvesRunsBothHalves() {
+        var halves = [0, 0]
+        halves.withUnsafeMutableBufferPointer { halves in runInHalves { half in halves[half] += 1 } }
+        XCTAssertEqual(halves, [1, 1])
     }
 }

@@ -187,6 +187,9 @@ double gg_probe_seconds(int kind, int threads, long work, const float *x, long n
 /// half runs on whichever thread claims it first: if the helper has not started it by the time
 /// this thread finishes the first half, this thread runs it too.
 void gg_run_in_halves(void (*function)(void *context, int half), void *context);
+/// Atomically adds 1 to *counter and returns its value before: the next piece of a shared task
+/// for whichever thread calls first.
+long gg_claim_next(long *counter);
 /// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
 /// thread (0): processes that share the cores (mpirun) turn it off while they all work.
 void gg_helper_set_enabled(int enabled);
