@@ -13,7 +13,13 @@
 #define GG_LSTM_FORWARD_ARGS()                                                                  \
     long n, float *restrict gi, float *restrict gf, float *restrict gg, float *restrict go,   \
         const float *restrict co, float *restrict cn, float *restrict tc, float *restrict hn
+// Four vectors of cells per iteration (interleave_count): one cell is a chain of an exp, a
+// division, then tanh(c)'s exp and division, and with one vector in flight the loop waited on
+// it. On an AMD EPYC Zen 3 (AVX2, one thread, 16 × 128 cells in L1) 3.4 ns per cell against 4.7
+// (×2: 3.8), and 5.4 against 8.9 for hidden 37; W4's step 0.978× and 0.982× (100 pairs each,
+// one process, alternating). The GRU's forward loop likewise: 2.6 against 3.6 ns per cell.
 #define GG_LSTM_FORWARD_LOOP(CELL)                                                            \
+    _Pragma("clang loop interleave_count(4)")                                                 \
     for (long j = 0; j < n; j++) {                                                            \
         float i = gg_sigmoid(gi[j]), f = gg_sigmoid(gf[j]), g = gg_tanh(gg[j]), o = gg_sigmoid(go[j]); \
         float c = CELL;                                                                       \
@@ -48,6 +54,7 @@
         const float *restrict bz, const float *restrict bn, const float *restrict ho,         \
         float *restrict hnr, float *restrict hw
 #define GG_GRU_FORWARD_LOOP(HIDDEN)                                                           \
+    _Pragma("clang loop interleave_count(4)")                                                 \
     for (long j = 0; j < n; j++) {                                                            \
         float r = gg_sigmoid(xr[j] + (hr[j] + br[j]));                                        \
         float z = gg_sigmoid(xz[j] + (hz[j] + bz[j]));                                        \

@@ -7,14 +7,21 @@
 #include <string.h>
 
 // In place (x == y) and out of place are separate loops: for x == y LLVM's run-time overlap
-// check would fail and the scalar fallback loop would run.
+// check would fail and the scalar fallback loop would run. Four vectors per iteration
+// (interleave_count), so that several exp-and-divide chains are in flight: on an AMD EPYC Zen 3
+// (AVX2) the sigmoid over twenty W2 layers (128 × 256 each, two threads) took 140–143 µs
+// against 186–196, tanh then sigmoid over 2048 floats in L1 1.41 against 1.59 ns per float
+// (one thread); W5's step was unchanged (1.00×, 100 pairs twice). Two vectors had shown no gain
+// on the sigmoid alone.
 #define GG_MAP(f)                                                                  \
     if (x == y) {                                                                  \
         float *p = y;                                                              \
+        _Pragma("clang loop interleave_count(4)")                                  \
         for (long i = 0; i < n; i++) p[i] = f(p[i]);                               \
     } else {                                                                       \
         const float *restrict in = x;                                              \
         float *restrict out = y;                                                   \
+        _Pragma("clang loop interleave_count(4)")                                  \
         for (long i = 0; i < n; i++) out[i] = f(in[i]);                            \
     }
 
