@@ -1,3 +1,4 @@
+import Foundation
 import CBLAS
 import TensorCore
 
@@ -45,7 +46,20 @@ public struct MatmulBenchmark: Sendable {
 
     /// The machine's sgemm rate now: GFLOP/s of the median of `repeats` n×n `cblas_sgemm` calls
     /// (default 1024, 3), for a benchmark to set its own rate against, measured between its runs.
+    /// OpenBLAS runs them on all its threads: where GradGuard keeps it on one
+    /// (`BLASThreading.splitsProducts`), on two for the measurement, then on one again, after
+    /// 0.2 s for its second thread to stop waiting for work (it waits actively for about 0.1 s),
+    /// so that the benchmark's next run does not share a CPU with it.
     public static func sgemmRate(size n: Int = 1024, repeats: Int = 3) -> Double {
+        guard BLASThreading.splitsProducts else { return openBLASRate(size: n, repeats: repeats) }
+        openblas_set_num_threads(2)
+        let rate = openBLASRate(size: n, repeats: repeats)
+        openblas_set_num_threads(1)
+        Thread.sleep(forTimeInterval: 0.2)
+        return rate
+    }
+
+    private static func openBLASRate(size n: Int, repeats: Int) -> Double {
         var rng = RandomGenerator(seed: 1)
         // Uniform operands: cheaper to draw than normal ones, and the rate does not depend on them.
         let a = Tensor<Float>.uniform(shape: [n, n], low: -1, high: 1, using: &rng)

@@ -118,6 +118,8 @@ static int gg_helper_available(void) {
     return helper_ready;
 }
 
+int gg_helper_thread_available(void) { return gg_helper_available(); }
+
 void gg_run_in_halves(void (*function)(void *context, int half), void *context) {
     if (!__atomic_load_n(&helper_enabled, __ATOMIC_RELAXED) || !gg_helper_available()
         || __atomic_exchange_n(&helper_busy, 1, __ATOMIC_ACQUIRE)) {

@@ -93,7 +93,7 @@ public enum BLASKernel {
     public static var betterCoreType: String? { betterCoreType(current: coreName, features: .current) }
 
     /// One line for `gradguard version` and every benchmark: CPU, its vector instructions,
-    /// OpenBLAS's version and kernel, threads.
+    /// OpenBLAS's version and kernel, threads (`BLASThreading`).
     public static var summary: String {
         let version = configuration.split(separator: " ").prefix(2).joined(separator: " ")
         let cap = switch ProcessInfo.processInfo.environment["GRADGUARD_ISA"] {
@@ -101,7 +101,9 @@ public enum BLASKernel {
         case let value? where value == "avx2" || value == "baseline": " as capped by GRADGUARD_ISA=\(value)"
         case let value?: "; GRADGUARD_ISA=\(value) ignored: use avx2 or baseline"
         }
-        var line = "\(cpuName) (\(Features.current.description)\(cap)); \(version), kernel \(coreName), \(threads) threads"
+        let threading = BLASThreading.splitsProducts
+            ? "1 thread, a large product's halves on GradGuard's 2" : "\(threads) threads"
+        var line = "\(cpuName) (\(Features.current.description)\(cap)); \(version), kernel \(coreName), \(threading)"
         if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !chosen.isEmpty { line += " (OPENBLAS_CORETYPE=\(chosen))" }
         if let better = betterCoreType { line += "; this CPU can run \(better): set OPENBLAS_CORETYPE=\(better)" }
         return line

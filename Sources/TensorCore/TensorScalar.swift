@@ -5,8 +5,9 @@ import RealModule
 /// A floating-point type a `Tensor` can hold: `Float` for training, `Double` for gradient checks.
 ///
 /// Elementary functions (`exp`, `log`, `tanh`, `erf`, …) come from swift-numerics' `Real`;
-/// matrix multiplication goes to OpenBLAS (`cblas_sgemm` / `cblas_dgemm`), except the small and
-/// medium Float products `PanelGemm` runs.
+/// matrix multiplication goes to OpenBLAS (`cblas_sgemm` / `cblas_dgemm`; a large product split
+/// in two on a two-CPU machine, `BLASThreading`), except the small and medium Float products
+/// `PanelGemm` runs.
 public protocol TensorScalar: BinaryFloatingPoint, Real, KernelMath, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// Row-major GEMM: `C = alpha · op(A) · op(B) + beta · C`, where `op(A)` is `m × k`,
@@ -85,10 +86,13 @@ extension Float: TensorScalar {
         {
             return
         }
-        cblas_sgemm(
-            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-            beta, c, blasint(ldc))
+        BLASThreading.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc) {
+            m, n, aOffset, bOffset, cOffset in
+            cblas_sgemm(
+                CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                blasint(m), blasint(n), blasint(k), alpha, a + aOffset, blasint(lda), b + bOffset, blasint(ldb),
+                beta, c + cOffset, blasint(ldc))
+        }
     }
 
     @inlinable
@@ -138,9 +142,12 @@ extension Double: TensorScalar {
         b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        cblas_dgemm(
-            CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
-            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-            beta, c, blasint(ldc))
+        BLASThreading.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc) {
+            m, n, aOffset, bOffset, cOffset in
+            cblas_dgemm(
+                CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                blasint(m), blasint(n), blasint(k), alpha, a + aOffset, blasint(lda), b + bOffset, blasint(ldb),
+                beta, c + cOffset, blasint(ldc))
+        }
     }
 }

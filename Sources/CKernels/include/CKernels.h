@@ -190,6 +190,9 @@ void gg_run_in_halves(void (*function)(void *context, int half), void *context);
 /// Atomically adds 1 to *counter and returns its value before: the next piece of a shared task
 /// for whichever thread calls first.
 long gg_claim_next(long *counter);
+/// 1 when the helper thread runs (starting it if it has not started), 0 when gg_run_in_halves
+/// runs both halves on the calling thread (see above).
+int gg_helper_thread_available(void);
 /// Lets gg_run_in_halves use the helper thread (1, the default) or run both halves on the calling
 /// thread (0): processes that share the cores (mpirun) turn it off while they all work.
 void gg_helper_set_enabled(int enabled);
