@@ -4,21 +4,26 @@ import TensorCore
 
 /// The GEMM shapes the workloads run, in the forms a training step runs them (forward `x·Wᵀ`,
 /// input gradient `g·W`, weight gradient `gᵀ·x`), each timed through `cblas_sgemm` with 1 and
-/// with 2 OpenBLAS threads and through `PanelGemm` (CKernels' kernel on this thread and the
-/// helper), interleaved in one run. It tells whether small GEMMs should run on one thread, and
-/// up to which size the panel kernel beats OpenBLAS (`PanelGemm.isPreferred`).
+/// with 2 OpenBLAS threads, as two single-threaded calls at once on the two halves of C
+/// (`BLASThreading`, for products it splits) and through `PanelGemm` (CKernels' kernel on this
+/// thread and the helper), interleaved in one run. It tells whether small GEMMs should run on
+/// one thread, and up to which size the panel kernel beats OpenBLAS (`PanelGemm.isPreferred`).
 public enum GemmThreadsBenchmark {
     /// One shape: C[m×n] = op(A)·op(B), and microseconds per product each way.
     public struct Row: Sendable {
         public let m: Int, n: Int, k: Int
         public let oneThread: Double
         public let twoThreads: Double
+        /// Two single-threaded calls at once, one per half of C (`BLASThreading.run`); nil for a
+        /// product below `BLASThreading.splitMultiplyAdds`, which it never splits.
+        public let halves: Double?
         /// PanelGemm's time; nil where it does not run on this CPU.
         public let panel: Double?
         /// one thread's time / two threads' (above 1: two are faster).
         public var speedup: Double { oneThread / twoThreads }
-        /// OpenBLAS's better time / PanelGemm's (above 1: the panel kernel is faster).
-        public var panelSpeedup: Double? { panel.map { Swift.min(oneThread, twoThreads) / $0 } }
+        /// OpenBLAS's best time (one thread, two, or halves) / PanelGemm's (above 1: the panel
+        /// kernel is faster).
+        public var panelSpeedup: Double? { panel.map { Swift.min(oneThread, twoThreads, halves ?? .infinity) / $0 } }
     }
 
     /// A product's shape and form: `op(A)` is m × k, `op(B)` is k × n.
@@ -83,6 +88,20 @@ public enum GemmThreadsBenchmark {
                                 blasint(m), blasint(n), blasint(k), 1, pa, blasint(lda), pb, blasint(ldb), 0, pc, blasint(n))
                 }
             }
+            func halves() -> Double {
+                openblas_set_num_threads(1)
+                return time { pa, pb, pc in
+                    BLASThreading.run(
+                        transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: n,
+                        splitting: true
+                    ) { m, n, aOffset, bOffset, cOffset in
+                        cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
+                                    blasint(m), blasint(n), blasint(k), 1, pa + aOffset, blasint(lda), pb + bOffset, blasint(ldb), 0,
+                                    pc + cOffset, blasint(n))
+                    }
+                }
+            }
+            let splits = m * n * k >= BLASThreading.splitMultiplyAdds
             var runs = true
             func panel() -> Double {
                 Thread.sleep(forTimeInterval: blasThreadsAsleep)
@@ -91,16 +110,17 @@ public enum GemmThreadsBenchmark {
                                               a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: n, accumulate: false)
                 }
             }
-            var one: [Double] = [], two: [Double] = [], panels: [Double] = []
-            _ = (blas(threads: 1), blas(threads: 2), panel())
+            var one: [Double] = [], two: [Double] = [], split: [Double] = [], panels: [Double] = []
+            _ = (blas(threads: 1), blas(threads: 2), panel(), splits ? halves() : 0)
             for _ in 0..<repeats {
                 panels.append(panel())
+                if splits { split.append(halves()) }
                 one.append(blas(threads: 1))
                 two.append(blas(threads: 2))
             }
             Stopwatch.consume(c)
             rows.append(Row(m: m, n: n, k: k, oneThread: one.sorted()[repeats / 2], twoThreads: two.sorted()[repeats / 2],
-                            panel: runs ? panels.sorted()[repeats / 2] : nil))
+                            halves: splits ? split.sorted()[repeats / 2] : nil, panel: runs ? panels.sorted()[repeats / 2] : nil))
         }
         return rows
     }

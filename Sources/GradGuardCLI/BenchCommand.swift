@@ -92,9 +92,14 @@ struct BenchCommand: ParsableCommand {
                 var line = String(format: "%-32@ %4d×%-4d %@ %4d×%-4d 1 thread %8.1f µs, 2 threads %8.1f µs (speedup %.2f)",
                                   shape.what as NSString, row.m, row.k, form as NSString, row.k, row.n,
                                   row.oneThread, row.twoThreads, row.speedup)
+                let panelUsed = PanelGemm.isPreferred(m: row.m, n: row.n, k: row.k)
+                if let halves = row.halves {
+                    line += String(format: ", halves on 2 threads %8.1f µs%@", halves,
+                                   BLASThreading.splitsProducts && !panelUsed ? " [used]" : "")
+                }
                 if let panel = row.panel, let speedup = row.panelSpeedup {
                     line += String(format: ", panel kernel %8.1f µs (%.2f× OpenBLAS's best)%@", panel, speedup,
-                                   PanelGemm.isPreferred(m: row.m, n: row.n, k: row.k) ? " [used]" : "")
+                                   panelUsed ? " [used]" : "")
                 }
                 print(line)
             }

@@ -25,6 +25,10 @@ final class GemmThreadsBenchmarkTests: XCTestCase {
         XCTAssertEqual(rows.count, shapes.count)
         XCTAssertTrue(rows.allSatisfy { $0.oneThread > 0 && $0.twoThreads > 0 })
         XCTAssertTrue(rows.allSatisfy { ($0.panel ?? 1) > 0 })
+        for (row, shape) in zip(rows, shapes) {
+            XCTAssertEqual(row.halves != nil, shape.m * shape.n * shape.k >= BLASThreading.splitMultiplyAdds, "halves timed where split")
+            XCTAssertGreaterThan(row.halves ?? 1, 0)
+        }
         XCTAssertEqual(rows.allSatisfy { $0.panel != nil }, vectorISA != "baseline", "the panel kernel runs wherever AVX2 + FMA does")
     }
 }
