@@ -613,20 +613,19 @@ int gg_panel_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, 
 // OpenBLAS 0.3.21), which then waits actively for 0.1 s and competes with the helper thread:
 // W2's last layer (128 × 256 · 256 × 10) on the panel kernel made the whole step 8 % faster;
 // and up to 2²⁶ multiply-adds.
-// On AVX2 (24-column panels) the same, with at most 512 rows in A: the 4 × 24 assembly kernel
-// above brought W2's products ahead of OpenBLAS's Zen kernel on an AMD EPYC Zen 3 (two threads:
-// hidden forward 166 against 212 µs, weight gradient 168 against 265), and, alternating blocks
-// of W2 steps in one process, the whole step took 0.90–0.96× the time with every product here
-// (four of five runs; the fifth −1.4 %, not resolved). With only W2's smaller products here (A
-// at most 2¹⁶ floats, the first layer's forward on OpenBLAS) the gain went: OpenBLAS's waiting
-// threads then compete with the helper thread. A panel 24 columns wide
-// streams A 2.7 times as often as a 64-column one: W4's input projection (3200 × 32 · 32 × 512)
-// ran at 0.86× OpenBLAS there, so a taller A stays on OpenBLAS; W4 and W5 were unchanged
-// (0.97× and 1.01×, not resolved). With C prefetched (gg_block_avx2_4rows) that
-// product alone ran at 1.23–1.29× OpenBLAS, but W4's whole step was the same with and without
-// the row limit (1.02× and 1.00×, 100 pairs each, not resolved), so the limit stays.
+// On AVX2 (24-column panels) the same: the 4 × 24 assembly kernel above brought W2's products
+// ahead of OpenBLAS's Zen kernel on an AMD EPYC Zen 3 (two threads: hidden forward 166 against
+// 212 µs, weight gradient 168 against 265), and, alternating blocks of W2 steps in one process,
+// the whole step took 0.90–0.96× the time with every product here (four of five runs; the fifth
+// −1.4 %, not resolved). With only W2's smaller products here (A at most 2¹⁶ floats, the first
+// layer's forward on OpenBLAS) the gain went: OpenBLAS's waiting threads then competed with the
+// helper thread. A tall A stayed on OpenBLAS until 2026-12-02 (at most 512 rows): a panel 24
+// columns wide streams A 2.7 times as often as a 64-column one. With C prefetched
+// (gg_block_avx2_4rows), and since OpenBLAS runs one thread on two CPUs (BLASThreading), W4's
+// input projection (3200 × 32 · 32 × 512) takes 652 µs here against 898 as two OpenBLAS halves
+// and 1012 on OpenBLAS's two threads (`bench gemm-threads`), and without the limit W4's step
+// took 0.968× and 0.973× the time, W5's 0.980× and 0.972× (100 pairs each, one process).
 #define GG_PANEL_GEMM_A_FLOATS (1L << 17)
-#define GG_PANEL_GEMM_ROWS_AVX2 512
 #define GG_PANEL_GEMM_MIN_COLUMNS 16
 #define GG_BLAS_THREADS_MADDS (1L << 18)
 #define GG_PANEL_GEMM_MADDS (1L << 26)
@@ -641,6 +640,6 @@ int gg_gemm_prefers_panel(long m, long n, long k) {
         __atomic_store_n(&gg_panel_gemm_allowed, allowed, __ATOMIC_RELAXED);
     }
     long width = gg_small_gemm_panel_width();
-    return allowed && (width == 64 || (width == 24 && m <= GG_PANEL_GEMM_ROWS_AVX2)) && m * k <= GG_PANEL_GEMM_A_FLOATS
+    return allowed && width > 0 && m * k <= GG_PANEL_GEMM_A_FLOATS
            && (n >= GG_PANEL_GEMM_MIN_COLUMNS || m * n * k > GG_BLAS_THREADS_MADDS) && m * n * k <= GG_PANEL_GEMM_MADDS;
 }

@@ -7,9 +7,8 @@ import CKernels
 /// At these sizes OpenBLAS spends much of its time waking its threads and repacking, and its
 /// waiting threads then compete for the two cores with the helper thread.
 public enum PanelGemm {
-    /// Whether `Float.gemm` runs an `m × n × k` product here: on a CPU with AVX-512, or with
-    /// AVX2 + FMA when `m` is at most 512, when A
-    /// (`m × k`) has at most 2¹⁷ floats (every panel streams all of it, so it must stay in L2),
+    /// Whether `Float.gemm` runs an `m × n × k` product here: on a CPU with AVX-512 or with
+    /// AVX2 + FMA, when A (`m × k`) has at most 2¹⁷ floats (every panel streams all of it, so it must stay in L2),
     /// `n` is at least 16 (or the product is large enough for OpenBLAS to wake its second thread,
     /// over 2¹⁸ multiply-adds) and the product has at most 2²⁶ multiply-adds — where
     /// `gradguard bench gemm-threads` measured it ahead of OpenBLAS — unless the environment sets
