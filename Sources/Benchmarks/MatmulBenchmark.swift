@@ -3,7 +3,8 @@ import CBLAS
 import TensorCore
 
 /// GFLOP/s of an n×n Float matrix product through `Tensor.matmul` (allocating its result,
-/// as user code does) and through `cblas_sgemm` directly, measured side by side in one run.
+/// as user code does) and through `cblas_sgemm` directly on all of OpenBLAS's threads, measured
+/// side by side in one run.
 public struct MatmulBenchmark: Sendable {
     public let size: Int
     public let tensorGFLOPS: Double
@@ -23,7 +24,7 @@ public struct MatmulBenchmark: Sendable {
         var tensorTimes: [Double] = [], directTimes: [Double] = []
         for _ in 0..<repeats {
             tensorTimes.append(Stopwatch.median(repeats: 1) { sink += Tensor.matmul(a, b).scalars[0] })
-            directTimes.append(Stopwatch.median(repeats: 1) { sink += sgemm(n, a, b, into: &c) })
+            directTimes.append(onOpenBLASThreads { Stopwatch.median(repeats: 1) { sink += sgemm(n, a, b, into: &c) } })
         }
         Stopwatch.consume(sink)
         let median = { (t: [Double]) in t.sorted()[t.count / 2] }
@@ -44,19 +45,25 @@ public struct MatmulBenchmark: Sendable {
         return c[0]
     }
 
-    /// The machine's sgemm rate now: GFLOP/s of the median of `repeats` n×n `cblas_sgemm` calls
-    /// (default 1024, 3), for a benchmark to set its own rate against, measured between its runs.
-    /// OpenBLAS runs them on all its threads: where GradGuard keeps it on one
-    /// (`BLASThreading.splitsProducts`), on two for the measurement, then on one again, after
-    /// 0.2 s for its second thread to stop waiting for work (it waits actively for about 0.1 s),
-    /// so that the benchmark's next run does not share a CPU with it.
-    public static func sgemmRate(size n: Int = 1024, repeats: Int = 3) -> Double {
-        guard BLASThreading.splitsProducts else { return openBLASRate(size: n, repeats: repeats) }
+    /// Runs `body` with OpenBLAS on all its threads: where GradGuard keeps it on one
+    /// (`BLASThreading.splitsProducts`), on two for `body`, then on one again after 0.2 s for its
+    /// second thread to stop waiting for work (it waits actively for about 0.1 s), so that what
+    /// runs next does not share a CPU with it.
+    static func onOpenBLASThreads<T>(_ body: () -> T) -> T {
+        guard BLASThreading.splitsProducts else { return body() }
         openblas_set_num_threads(2)
-        let rate = openBLASRate(size: n, repeats: repeats)
-        openblas_set_num_threads(1)
-        Thread.sleep(forTimeInterval: 0.2)
-        return rate
+        defer {
+            openblas_set_num_threads(1)
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return body()
+    }
+
+    /// The machine's sgemm rate now: GFLOP/s of the median of `repeats` n×n `cblas_sgemm` calls
+    /// (default 1024, 3) on all of OpenBLAS's threads (`onOpenBLASThreads`), for a benchmark to
+    /// set its own rate against, measured between its runs.
+    public static func sgemmRate(size n: Int = 1024, repeats: Int = 3) -> Double {
+        onOpenBLASThreads { openBLASRate(size: n, repeats: repeats) }
     }
 
     private static func openBLASRate(size n: Int, repeats: Int) -> Double {
