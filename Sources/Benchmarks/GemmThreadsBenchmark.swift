@@ -81,12 +81,14 @@ public enum GemmThreadsBenchmark {
                     }
                 } * 1e6 / Double(count)
             }
+            /// `cblas_sgemm` for `rows × columns` of C, from A, B and C as given (a half's first elements).
+            func sgemm(_ rows: Int, _ columns: Int, _ pa: UnsafePointer<Float>, _ pb: UnsafePointer<Float>, _ pc: UnsafeMutablePointer<Float>) {
+                cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
+                            blasint(rows), blasint(columns), blasint(k), 1, pa, blasint(lda), pb, blasint(ldb), 0, pc, blasint(n))
+            }
             func blas(threads: Int32) -> Double {
                 openblas_set_num_threads(threads)
-                return time { pa, pb, pc in
-                    cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
-                                blasint(m), blasint(n), blasint(k), 1, pa, blasint(lda), pb, blasint(ldb), 0, pc, blasint(n))
-                }
+                return time { pa, pb, pc in sgemm(m, n, pa, pb, pc) }
             }
             func halves() -> Double {
                 openblas_set_num_threads(1)
@@ -94,11 +96,7 @@ public enum GemmThreadsBenchmark {
                     BLASThreading.run(
                         transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: n,
                         splitting: true
-                    ) { m, n, aOffset, bOffset, cOffset in
-                        cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans, shape.transposeB ? CblasTrans : CblasNoTrans,
-                                    blasint(m), blasint(n), blasint(k), 1, pa + aOffset, blasint(lda), pb + bOffset, blasint(ldb), 0,
-                                    pc + cOffset, blasint(n))
-                    }
+                    ) { rows, columns, aOffset, bOffset, cOffset in sgemm(rows, columns, pa + aOffset, pb + bOffset, pc + cOffset) }
                 }
             }
             let splits = m * n * k >= BLASThreading.splitMultiplyAdds
