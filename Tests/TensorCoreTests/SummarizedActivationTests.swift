@@ -74,6 +74,33 @@ final class SummarizedActivationTests: XCTestCase {
         }
     }
 
+    /// The backward kernel scales each 1024-value block from the block before it: a gradient
+    /// whose size jumps by 10⁶ from block to block (1e-33 up to 1e33, a block of zeros between)
+    /// still gives both sums within float rounding, whichever way the scale has to follow it.
+    func testBackwardSquaresFollowAGradientWhoseSizeChangesFromBlockToBlock() throws {
+        try atEveryISALevel { isa in
+            var rng = RandomGenerator(seed: 14)
+            let blocks = 12, width = 1024
+            let x = Tensor<Float>.normal(shape: [blocks, width], std: 2, using: &rng)
+            let unit = Tensor<Float>.normal(shape: [blocks, width], using: &rng).scalars
+            for order in [1.0, -1.0] {
+                let scalars = (0..<blocks * width).map { i -> Float in
+                    let block = i / width
+                    return block == 6 ? 0 : unit[i] * Float(pow(10, order * Double(-33 + 6 * block)))
+                }
+                let g = Tensor(shape: [blocks, width], scalars: scalars)
+                for f in [Activation.sigmoid, .tanh, .relu] {
+                    let y = x.applying(f)
+                    let plain = x.activationBackward(f, output: y, gradient: g)
+                    let summed = try XCTUnwrap(x.activationBackwardSummed(f, output: y, gradient: g))
+                    XCTAssertEqual(bits(summed.inputGradient), bits(plain), "\(f), \(isa)")
+                    assertClose(summed.gradientSquares, g.sumOfSquares(), "\(f) received, order \(order), \(isa)")
+                    assertClose(summed.inputGradientSquares, plain.sumOfSquares(), "\(f) sent, order \(order), \(isa)")
+                }
+            }
+        }
+    }
+
     /// From 16 K elements each kernel runs in two halves on two threads: the same bits as the
     /// same kernels over pieces too small to be split, and the same sums within rounding.
     func testLargeArraysSplitInHalvesGiveTheSameResults() throws {
