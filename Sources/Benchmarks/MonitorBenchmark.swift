@@ -54,11 +54,15 @@ public enum MonitorBenchmark {
 
         /// Seconds per step of each trainer over `rounds` rounds of one step each, after three
         /// untimed steps each. The order rotates by one every round, so no trainer always runs
-        /// after the same other one.
+        /// after the same other one. Each trainer's steps are numbered on from its earlier ones
+        /// (steps 0–2 untimed, then 3, 4, …), so a monitor recording every n-th step sees them.
         mutating func rotate(_ trainers: [Trainer<Float>], rounds: Int) throws -> [[Double]] {
             var failure: (any Error)?
             func train(_ trainer: Trainer<Float>, _ count: Int) {
-                do { Stopwatch.consume(try trainer.train(on: data, epochs: count, batchSize: batch, using: &rng)) } catch { failure = error }
+                let start = trainer.position
+                do {
+                    Stopwatch.consume(try trainer.train(on: data, epochs: start.epoch + count, batchSize: batch, using: &rng, from: start))
+                } catch { failure = error }
             }
             for trainer in trainers { train(trainer, 3) }
             var times = [[Double]](repeating: [], count: trainers.count)

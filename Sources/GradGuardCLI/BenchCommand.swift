@@ -185,10 +185,11 @@ struct BenchCommand: ParsableCommand {
             abstract: "W2: ms per step of a 20-layer sigmoid MLP (784 → 256×20 → 10, batch 128) with the monitor off and on.")
 
         @Option(help: "Pairs of steps, one with the monitor off and one with it on, alternating (with --breakdown: rounds of five steps).") var pairs = 200
-        @Flag(help: "What each part of the monitor costs: the optimizer's measure, the layer tap's statistics, the whole, and a second plain trainer as the control; steps of five trainers in turn.") var breakdown = false
+        @Flag(help: "What each part of the monitor costs: the optimizer's measure, the layer tap's statistics, the whole, a second plain trainer as the control, and a recorded step over an unrecorded one of the same trainer; steps of six trainers in turn.") var breakdown = false
 
         func validate() throws {
             guard pairs >= 1 else { throw ValidationError("--pairs must be positive") }
+            guard !breakdown || pairs >= 2 else { throw ValidationError("--pairs must be at least 2 with --breakdown") }
         }
 
         func run() throws {
@@ -197,7 +198,8 @@ struct BenchCommand: ParsableCommand {
                 let r = try MonitorBreakdown.run(rounds: pairs)
                 print(String(format: "W2 plain: %.3f ms/step; each part's cost, the median over %d rounds of its step over the plain one (95%% confidence):", r.plainMilliseconds, pairs))
                 for (name, part) in [("control (a second plain trainer)", r.control), ("optimizer measures its update", r.updateMeasure),
-                                     ("layer tap statistics (forward and backward)", r.layerTap), ("whole monitor, every step", r.whole)] {
+                                     ("layer tap statistics (forward and backward)", r.layerTap), ("whole monitor, every step", r.whole),
+                                     ("recording a step, one trainer recording every other step", r.recording)] {
                     print(String(format: "  %@: %+.2f%% (%+.2f%% to %+.2f%%)", name as NSString, 100 * part.median,
                                  100 * part.confidence95.lower, 100 * part.confidence95.upper))
                 }

@@ -16,9 +16,9 @@ final class MonitorBenchmarkTests: XCTestCase {
     /// layer's statistics, and the monitor records every step.
     func testBreakdownSidesRunTheirPartOnly() throws {
         var w2 = MonitorBenchmark.W2()
-        let (trainers, tap, monitor) = try MonitorBreakdown.makeSides(&w2)
+        let (trainers, tap, monitor, everyOther) = try MonitorBreakdown.makeSides(&w2)
         let times = try w2.rotate(trainers, rounds: 2)
-        XCTAssertEqual(times.map(\.count), [2, 2, 2, 2, 2])
+        XCTAssertEqual(times.map(\.count), [2, 2, 2, 2, 2, 2])
         for plain in trainers[0...1] { XCTAssertTrue(plain.optimizer.measures.allSatisfy { $0 == nil }) }
         XCTAssertTrue(trainers[2].optimizer.measures.allSatisfy { $0 != nil })
         XCTAssertTrue(trainers[3].optimizer.measures.allSatisfy { $0 == nil })
@@ -31,5 +31,15 @@ final class MonitorBenchmarkTests: XCTestCase {
         XCTAssertTrue(records.allSatisfy { $0.summary != nil })
         XCTAssertEqual(monitor.records.count, 5, "three warm-up steps and two rounds, each recorded")
         XCTAssertEqual(monitor.records.last?.layers.count, 41)
+        // Steps are numbered on across rounds: the sixth side recorded steps 0, 2 and 4 of 0–4.
+        XCTAssertEqual(everyOther.records.map(\.step), [0, 2, 4])
+        XCTAssertEqual(trainers[5].position.step, 5)
+    }
+
+    /// The recording cost pairs each recorded step (timed steps 4, 6, …: odd positions) with the
+    /// unrecorded one before it.
+    func testRecordedStepsArePairedWithTheStepBefore() {
+        let ratios = MonitorBreakdown.recordedOverUnrecorded([1, 1.5, 2, 3, 4])
+        XCTAssertEqual(ratios, [0.5, 0.5])
     }
 }
