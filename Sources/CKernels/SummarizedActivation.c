@@ -114,13 +114,21 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
 
 // The scale for the block after one of c values whose sum of squares (unscaled, in double) was
 // `squares`: 2^-⌊e/2⌋ for a mean square m·2^e (m in [1/2, 1)), kept in [2^-100, 2^100]; the same
-// scale again after a block of zeros or one holding NaN or ±∞.
+// scale again after a block of zeros or one holding NaN or ±∞. The exponent is read from the
+// double's bits and the scale built from a float's (a mean of float squares is a normal double),
+// not by frexp and ldexpf: two library calls per block, about a tenth of a block's time.
 static inline float gg_next_scale(float scale, double squares, long c) {
-    if (!(squares > 0) || !__builtin_isfinite(squares)) return scale;
-    int exponent;
-    (void)__builtin_frexp(squares / (double)c, &exponent);
+    double mean = squares / (double)c;
+    if (!(mean > 0) || !__builtin_isfinite(mean)) return scale;
+    unsigned long long bits;
+    __builtin_memcpy(&bits, &mean, sizeof(bits));
+    int exponent = (int)((bits >> 52) & 0x7ff) - 1022;
     int k = -(exponent / 2);
-    return __builtin_ldexpf(1.0f, k < -100 ? -100 : k > 100 ? 100 : k);
+    k = k < -100 ? -100 : k > 100 ? 100 : k;
+    unsigned scale_bits = (unsigned)(k + 127) << 23;
+    float next;
+    __builtin_memcpy(&next, &scale_bits, sizeof(next));
+    return next;
 }
 
 // ∂L/∂z from G for KIND, as gg_activation_backward_f32: G · f′ with f′ from the output Y
