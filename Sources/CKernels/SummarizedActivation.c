@@ -97,11 +97,12 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
 // squares stay far from float's limits without that comparison, and a value would have to be
 // 1e19 times under its block's root mean square to square to a denormal. Measured over W2's
 // twenty layers (AMD EPYC Zen 3, AVX2, medians of 600 interleaved runs), against the plain
-// kernel's time: with the data in cache, 1.38x with the comparison in every block, 1.16x now; at
-// |g| ≈ 1e-22 or 1e10, where the fixed scale sent every block to double, 2.1–2.2x and 1.2x; with
-// the data coming from memory, 1.17–1.21x and 1.06–1.07x there, and 1.03x and 1.05x at |g| ≈ 1e-3.
-// A whole monitored W2 step, whose gradients stay inside the fixed scale's range, took the same
-// time both ways (+0.1 % and +0.3 %, both within their 95 % intervals of 0; 1500 step pairs).
+// kernel's time: with the data in cache, 1.38x with the comparison in every block, 1.16–1.22x
+// now; at |g| ≈ 1e-22 or 1e10, where the fixed scale sent every block to double, 2.1–2.2x and
+// 1.2x; with the data coming from memory, 1.17–1.21x and 1.06–1.07x there, and 1.03–1.04x both
+// ways at |g| ≈ 1e-3. A whole monitored W2 step, whose gradients stay inside the fixed scale's
+// range, took the same time both ways (in one process +0.1 % and +0.3 %, each within its 95 %
+// interval of 0; in alternating processes +0.8, −0.5 and −1.1 points of overhead).
 #define GG_SQUARED_FLOOR 0x1p-63f
 #define GG_FIRST_SCALE 0x1p20f
 #define GG_ADD_SQUARE(Q, V, SCALE, FLOOR)                                  \
