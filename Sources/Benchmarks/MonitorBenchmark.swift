@@ -55,11 +55,13 @@ public enum MonitorBenchmark {
         /// Seconds per step of each trainer over `rounds` rounds of one step each, after three
         /// untimed steps each. The order rotates by one every round, so no trainer always runs
         /// after the same other one. Each trainer's steps are numbered on from its earlier ones
-        /// (steps 0–2 untimed, then 3, 4, …), so a monitor recording every n-th step sees them.
+        /// (steps 0–2 untimed, then 3, 4, …), so a monitor recording every n-th step sees them;
+        /// each call starts from an empty history, so no step copies the ones before it.
         mutating func rotate(_ trainers: [Trainer<Float>], rounds: Int) throws -> [[Double]] {
             var failure: (any Error)?
             func train(_ trainer: Trainer<Float>, _ count: Int) {
-                let start = trainer.position
+                var start = trainer.position
+                start.history = History()
                 do {
                     Stopwatch.consume(try trainer.train(on: data, epochs: start.epoch + count, batchSize: batch, using: &rng, from: start))
                 } catch { failure = error }
