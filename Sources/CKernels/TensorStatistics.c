@@ -45,10 +45,11 @@
 // double, which counts them. Saturation is tested on σ′ itself, which is the same test for any
 // y: y(1 − y) < 0.0025·0.9975 exactly when y < 0.0025 or y > 0.9975, and 1 − y² < 1 − 0.995²
 // exactly when |y| > 0.995 (up to float rounding at the boundary). Each σ′ costs one fused
-// instruction, and each flag a comparison and an integer subtraction (COUNT below). Measured on 32 K floats (Xeon model 106, AVX-512): from the
-// level-1 cache 1.4–2.0 µs (statistics only) and 2.8–3.4 µs (sigmoid); the version with two
-// vectors per sum, a loop over the lanes for each block total and a separate product for σ′
-// took 2.3–2.9 and 3.1–4.3 µs.
+// instruction, and each flag a comparison and an integer subtraction (COUNT below). Measured on
+// 32 K floats (Xeon model 106, AVX-512): from the level-1 cache 1.4–2.0 µs (statistics only) and
+// 2.8–3.4 µs (sigmoid); the version with two vectors per sum, a loop over the lanes for each
+// block total and a separate product for σ′ took 2.3–2.9 and 3.1–4.3 µs.
+
 // The flag counts' lanes (int, one per float lane) and their total.
 typedef int gg_counts8 __attribute__((ext_vector_type(8)));
 typedef int gg_counts16 __attribute__((ext_vector_type(16)));
@@ -62,13 +63,12 @@ typedef int gg_counts16 __attribute__((ext_vector_type(16)));
 #define GG_SIGMOID_FLAG 0.00249375f
 #define GG_TANH_FLAG 0.009975f
 // COUNT(F, C) adds the test C to the flag count F: for lanes, C is a vector of 0 and −1 (all
-// bits set) and the count an int vector, so one subtraction counts it; a count in float lanes
-// took an addition and a blend. The sigmoid with both summaries over W2's twenty layers (AMD EPYC
-// Zen 3, AVX2, two threads, data in cache) took 199–205 µs against 205–208 (the plain sigmoid
-// 139): the statistics' share 0.88–0.97× what it was; tanh 441–443 against 448–450; ReLU (the flag
-// its only statistic beyond the sums) no difference resolved, 100–155 against 102–154 over five
-// alternations while the machine's speed moved both.
-// For one float, C is 0 or 1.
+// bits set) and the count an int vector, so one subtraction counts it; for one float, C is 0 or
+// 1. A count in float lanes took an addition and a blend: the sigmoid with both summaries over
+// W2's twenty layers (AMD EPYC Zen 3, AVX2, two threads, data in cache) took 199–205 µs with int
+// lanes against 205–208 (the plain sigmoid 139), the statistics' share 0.88–0.97× what it was;
+// tanh 441–443 against 448–450; ReLU (the flag its only statistic beyond the sums) no difference
+// resolved, 100–155 against 102–154 over five alternations while the machine's speed moved both.
 #define GG_COUNT_LANES(F, C) F -= (C);
 #define GG_COUNT_ONE(F, C) F += (C);
 #define GG_SUMMARY_FAST(KIND, V, S, Q, D, F, ONE, COUNT)                   \
@@ -106,19 +106,19 @@ typedef int gg_counts16 __attribute__((ext_vector_type(16)));
             GG_SUMMARY_LANES a, b;                                         \
             GG_LOAD(a, x + i);                                             \
             GG_LOAD(b, x + i + GG_SUMMARY_WIDTH);                          \
-            GG_SUMMARY_FAST(KIND, a, s0, q0, d0, f0, one, GG_COUNT_LANES)                  \
-            GG_SUMMARY_FAST(KIND, b, s1, q1, d1, f1, one, GG_COUNT_LANES)                  \
+            GG_SUMMARY_FAST(KIND, a, s0, q0, d0, f0, one, GG_COUNT_LANES) \
+            GG_SUMMARY_FAST(KIND, b, s1, q1, d1, f1, one, GG_COUNT_LANES) \
             if (GG_SUMMARY_VECTORS == 4) {                                 \
                 GG_SUMMARY_LANES e, h;                                     \
                 GG_LOAD(e, x + i + 2 * GG_SUMMARY_WIDTH);                  \
                 GG_LOAD(h, x + i + 3 * GG_SUMMARY_WIDTH);                  \
-                GG_SUMMARY_FAST(KIND, e, s2, q2, d2, f2, one, GG_COUNT_LANES)              \
-                GG_SUMMARY_FAST(KIND, h, s3, q3, d3, f3, one, GG_COUNT_LANES)              \
+                GG_SUMMARY_FAST(KIND, e, s2, q2, d2, f2, one, GG_COUNT_LANES) \
+                GG_SUMMARY_FAST(KIND, h, s3, q3, d3, f3, one, GG_COUNT_LANES) \
             }                                                              \
         }                                                                  \
         for (long i = whole; i < c; i++) {                                 \
             float v = x[i];                                                \
-            GG_SUMMARY_FAST(KIND, v, ts, tq, td, tf, 1.0f, GG_COUNT_ONE)                 \
+            GG_SUMMARY_FAST(KIND, v, ts, tq, td, tf, 1.0f, GG_COUNT_ONE)  \
         }                                                                  \
         float block_squares = GG_SUMMARY_TOTAL((q0 + q1) + (q2 + q3)) + tq; \
         if (gg_block_in_range(block_squares)) {                            \
@@ -126,7 +126,7 @@ typedef int gg_counts16 __attribute__((ext_vector_type(16)));
             out->sum += GG_SUMMARY_TOTAL((s0 + s1) + (s2 + s3)) + ts;      \
             out->derivative += GG_SUMMARY_TOTAL((d0 + d1) + (d2 + d3)) + td; \
             out->finite += c;                                              \
-            out->flagged += gg_count_total((f0 + f1) + (f2 + f3)) + tf; \
+            out->flagged += gg_count_total((f0 + f1) + (f2 + f3)) + tf;  \
         } else { /* in double, with denormals as they are */               \
             GG_RESTORE_DENORMALS                                           \
             gg_summary_block_double(x, c, KIND, out);                      \
