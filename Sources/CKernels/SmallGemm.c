@@ -482,7 +482,17 @@ void gg_small_gemm_pack_f32(long k, long n, const float *b, long ldb, int transp
 // once that half's panels are packed, so that a thread whose vCPU was taken away for a while
 // does not leave the other waiting for all of its half: W2 (Xeon model 207) 0.987× the step
 // time, 95 % confidence 0.980–0.995, in 1000 steps alternating with and without; W4 and W5
-// unchanged. Smaller pieces (a panel by 32 rows) lost more to reuse than they gained.
+// unchanged. Smaller pieces everywhere (a panel by 32 rows) lost more to reuse than they gained.
+// Only each half's last panel is taken in pieces of GG_PIECE_ROWS rows: a thread that finishes
+// first then waits for at most a piece, not a whole panel (a 24-column panel of W2's products
+// is 16 µs of one core's work); before, the main thread waited 0.31 ms a W2 step in these
+// products (AMD EPYC Zen 3, perf). The same W2 trainer alternating step by step with and
+// without pieces in one process (600 pairs each; Zen 3, AVX2): 32-row pieces 0.975× and
+// 0.977× the step time; an eighth of the rows per piece 0.960× and 0.961× in a fast phase of
+// the VM, 0.977× and 0.978× in a slow one; a quarter 0.966×, 0.968× and 0.981×; 16 rows 0.983×;
+// the last two panels in pieces 0.968× and 0.989×, three 1.002×. W4 0.995× and W5 0.987× (60
+// pairs of five steps). A piece starts on a multiple of 4 rows, so each value of C is summed
+// as the whole panel sums it.
 typedef struct {
     long m, n, k, ars, aps, width, ldc, split;  // split: the first column of the second half
     const float *a, *b;
@@ -492,18 +502,29 @@ typedef struct {
     float *c;
     int accumulate;
     const float *bias;  // NULL, or a row added to every row of C (accumulate 0)
-    long unclaimed[2];  // atomic, per half: (its next panel from the front << 32) | end of the unclaimed ones
+    long unclaimed[2];  // atomic, per half: (its next unit from the front << 32) | end of the unclaimed ones
     int packed_half[2];  // atomic, per half: its panels are packed
+    long whole[2];       // per half: its panels taken whole (all but the last, when pieces > 1)
+    long pieces;         // pieces of GG_PIECE_ROWS rows per panel
 } gg_small_gemm_task;
 
-static void gg_small_gemm_multiply(const gg_small_gemm_task *t, long begin, long end) {
+#define GG_PIECE_ROWS 32L
+
+// Rows [row, row + rows) of columns [begin, end) of C.
+static void gg_small_gemm_multiply_rows(const gg_small_gemm_task *t, long row, long rows, long begin, long end) {
 #if defined(__x86_64__)
     const float *panels = t->packed + begin * t->k, *bias = t->bias ? t->bias + begin : 0;
+    const float *a = t->a + row * t->ars;
+    float *c = t->c + row * t->ldc + begin;
     if (t->width == 64)
-        gg_gemm_avx512(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate, bias);
+        gg_gemm_avx512(rows, end - begin, t->k, a, t->ars, t->aps, panels, c, t->ldc, t->accumulate, bias);
     else if (t->width == 24)
-        gg_gemm_avx2(t->m, end - begin, t->k, t->a, t->ars, t->aps, panels, t->c + begin, t->ldc, t->accumulate, bias);
+        gg_gemm_avx2(rows, end - begin, t->k, a, t->ars, t->aps, panels, c, t->ldc, t->accumulate, bias);
 #endif
+}
+
+static void gg_small_gemm_multiply(const gg_small_gemm_task *t, long begin, long end) {
+    gg_small_gemm_multiply_rows(t, 0, t->m, begin, end);
 }
 
 static void gg_small_gemm_pack_columns(const gg_small_gemm_task *t, long begin, long end) {
@@ -512,8 +533,8 @@ static void gg_small_gemm_pack_columns(const gg_small_gemm_task *t, long begin, 
                                t->width, t->packed + begin * t->k);
 }
 
-// Claims one panel of a half: from the front for its owner, from the back for the other thread;
-// -1 when none is left.
+// Claims one unit (a panel, or a piece of one) of a half: from the front for its owner, from the
+// back for the other thread; -1 when none is left.
 static long gg_small_gemm_claim(gg_small_gemm_task *t, int half, int from_back) {
     long value = __atomic_load_n(&t->unclaimed[half], __ATOMIC_RELAXED);
     for (;;) {
@@ -525,20 +546,27 @@ static long gg_small_gemm_claim(gg_small_gemm_task *t, int half, int from_back) 
     }
 }
 
-static void gg_small_gemm_panel(const gg_small_gemm_task *t, int half, long panel) {
+// Unit `unit` of a half: one of its whole panels, or a piece of its last one.
+static void gg_small_gemm_unit(const gg_small_gemm_task *t, int half, long unit) {
+    long panel = unit, row = 0, rows = t->m;
+    if (unit >= t->whole[half]) {
+        panel = t->whole[half];
+        row = (unit - t->whole[half]) * GG_PIECE_ROWS;
+        rows = t->m - row < GG_PIECE_ROWS ? t->m - row : GG_PIECE_ROWS;
+    }
     long begin = (half ? t->split : 0) + panel * t->width;
-    gg_small_gemm_multiply(t, begin, begin + t->width < t->n ? begin + t->width : t->n);
+    gg_small_gemm_multiply_rows(t, row, rows, begin, begin + t->width < t->n ? begin + t->width : t->n);
 }
 
 static void gg_small_gemm_half(void *context, int half) {
     gg_small_gemm_task *t = context;
     gg_small_gemm_pack_columns(t, half ? t->split : 0, half ? t->n : t->split);
     __atomic_store_n(&t->packed_half[half], 1, __ATOMIC_RELEASE);
-    for (long panel; (panel = gg_small_gemm_claim(t, half, 0)) >= 0;) gg_small_gemm_panel(t, half, panel);
+    for (long unit; (unit = gg_small_gemm_claim(t, half, 0)) >= 0;) gg_small_gemm_unit(t, half, unit);
     // Only once the other half's panels are packed: its owner may not have started (and when
     // this thread runs both halves, it will not until this one returns).
     if (__atomic_load_n(&t->packed_half[!half], __ATOMIC_ACQUIRE))
-        for (long panel; (panel = gg_small_gemm_claim(t, !half, 1)) >= 0;) gg_small_gemm_panel(t, !half, panel);
+        for (long unit; (unit = gg_small_gemm_claim(t, !half, 1)) >= 0;) gg_small_gemm_unit(t, !half, unit);
 }
 
 // Below this many multiply-adds (about 5 µs of one core's work) a second thread costs more
@@ -561,8 +589,10 @@ static void gg_small_gemm_run(gg_small_gemm_task *task) {
     }
     long halves[2] = {(panels + 1) / 2, panels / 2};
     task->split = halves[0] * task->width;
+    task->pieces = (task->m + GG_PIECE_ROWS - 1) / GG_PIECE_ROWS;
     for (int half = 0; half < 2; half++) {
-        task->unclaimed[half] = halves[half];
+        task->whole[half] = task->pieces > 1 ? halves[half] - 1 : halves[half];
+        task->unclaimed[half] = task->pieces > 1 ? task->whole[half] + task->pieces : halves[half];
         task->packed_half[half] = 0;
     }
     gg_run_in_halves(gg_small_gemm_half, task);
