@@ -69,11 +69,20 @@ void gg_activation_forward_summarized_f32(const float *x, float *y, long n, int 
     gg_summary_add(output, &task.output[1]);
 }
 
-// --- Backward: one loop per block computes out = g · f′ exactly as gg_activation_backward_f32
-// does (the same operations, unfused, so the same bits) and sums g² and out² in float lanes; a
-// block whose float sum is not GG_TRUSTED is summed again in double. Denormals are not
-// flushed here: that would change the gradient's bits. A lane sums at most 32 values of a block.
-#pragma clang fp contract(off)
+// --- Backward: blocks of GG_SUM_BLOCK floats, each computed by the ordinary kernel
+// (gg_activation_backward_f32, so the same bits) and then its Σ g² and Σ out² taken from the
+// level-1 cache in float lanes; a block whose float sum is not GG_TRUSTED is summed again in
+// double. Denormals are not flushed here: the kernel's results must keep their bits, and an
+// MXCSR switch per block costs more than the comparison below. A lane sums at most 32 values of
+// a block.
+//
+// This replaced one fused loop per block (the kernel's arithmetic and the squares in the same
+// loop, 16-float lanes): in a monitored W2 step (AMD EPYC Zen 3, AVX2, the 20 sigmoid layers'
+// backward timed per call, 300 steps a run, runs alternating) 6.5–6.7 µs a call against
+// 7.4–7.5 in a fast phase of the VM and 13.2–15.8 against 16.4–19.7 in a slow one (the plain
+// kernel 5.4 and 10.6–11.8). The fused loop without its squares already took 13.1–14.8 µs in a
+// slow phase: the loop, not the sums, cost most of the difference. A harness with the same
+// arrays did not show it (1.02–1.06× the plain kernel either way).
 #define GG_SUM_BLOCK 1024L
 
 // Each value is multiplied by its block's scale, a power of two (exact), before it is squared,
@@ -132,46 +141,28 @@ static inline float gg_next_scale(float scale, double squares, long c) {
     return next;
 }
 
-// ∂L/∂z from G for KIND, as gg_activation_backward_f32: G · f′ with f′ from the output Y
-// (0 sigmoid: y(1 − y); 1 tanh: 1 − y²), or for 2 ReLU a choice on the input X (0 where x ≤ 0,
-// else G), for one float or one vector of lanes.
-#define GG_BACKWARD(KIND, G, X, Y, ONE, ZERO)                                                  \
-    ((KIND) == 0 ? (G) * ((Y) * ((ONE) - (Y)))                                                  \
-                 : (KIND) == 1 ? (G) * ((ONE) - (Y) * (Y)) : ((X) <= 0.0f ? (ZERO) : (G)))
-
-// One block for KIND, its squares compared against the floor when FLOOR is 1; adds its sums to
-// *received and *sent and sets the scales for the next block.
-#define GG_BACKWARD_SUMMED_BLOCK(KIND, FLOOR)                              \
+// One block's squares (FLOOR 1: compared against the floor), read back from the level-1 cache
+// after the kernel wrote them; adds its sums to *received and *sent and sets the scales for the
+// next block.
+#define GG_BACKWARD_SQUARES_BLOCK(FLOOR)                                   \
     {                                                                      \
-        const gg_lanes one = 1, zero = 0;                                  \
+        const gg_lanes zero = 0;                                           \
         gg_lanes qg0 = 0, qg1 = 0, qo0 = 0, qo1 = 0;                       \
         float tg = 0, to = 0;                                              \
         long whole = c - c % (2 * GG_LANES);                               \
         for (long i = 0; i < whole; i += 2 * GG_LANES) {                   \
-            gg_lanes g0, g1, x0 = 0, x1 = 0, y0 = 0, y1 = 0;               \
+            gg_lanes g0, g1, o0, o1;                                       \
             GG_LOAD(g0, gb + i);                                           \
             GG_LOAD(g1, gb + i + GG_LANES);                                \
-            if ((KIND) == 2) {                                             \
-                GG_LOAD(x0, xb + i);                                       \
-                GG_LOAD(x1, xb + i + GG_LANES);                            \
-            } else {                                                       \
-                GG_LOAD(y0, yb + i);                                       \
-                GG_LOAD(y1, yb + i + GG_LANES);                            \
-            }                                                              \
-            gg_lanes o0 = GG_BACKWARD(KIND, g0, x0, y0, one, zero);        \
-            gg_lanes o1 = GG_BACKWARD(KIND, g1, x1, y1, one, zero);        \
-            __builtin_memcpy(ob + i, &o0, sizeof(o0));                     \
-            __builtin_memcpy(ob + i + GG_LANES, &o1, sizeof(o1));          \
+            GG_LOAD(o0, ob + i);                                           \
+            GG_LOAD(o1, ob + i + GG_LANES);                                \
             GG_ADD_SQUARE(qg0, g0, scale_g, FLOOR)                         \
             GG_ADD_SQUARE(qg1, g1, scale_g, FLOOR)                         \
             GG_ADD_SQUARE(qo0, o0, scale_o, FLOOR)                         \
             GG_ADD_SQUARE(qo1, o1, scale_o, FLOOR)                         \
         }                                                                  \
         for (long i = whole; i < c; i++) {                                 \
-            float gi = gb[i];                                              \
-            float o = GG_BACKWARD(KIND, gi, xb[i], yb[i], 1.0f, 0.0f);     \
-            ob[i] = o;                                                     \
-            float sg = gi * scale_g, so = o * scale_o;                     \
+            float sg = gb[i] * scale_g, so = ob[i] * scale_o;              \
             tg += (FLOOR) && __builtin_fabsf(sg) < GG_SQUARED_FLOOR ? 0.0f : sg * sg; \
             to += (FLOOR) && __builtin_fabsf(so) < GG_SQUARED_FLOOR ? 0.0f : so * so; \
         }                                                                  \
@@ -189,21 +180,11 @@ static inline float gg_next_scale(float scale, double squares, long c) {
     float scale_g = GG_FIRST_SCALE, scale_o = GG_FIRST_SCALE;              \
     for (long start = 0; start < n; start += GG_SUM_BLOCK) {               \
         long c = n - start < GG_SUM_BLOCK ? n - start : GG_SUM_BLOCK;      \
-        const float *xb = x + start, *yb = y + start, *gb = g + start;     \
+        const float *gb = g + start;                                       \
         float *ob = out + start;                                           \
-        if (start == 0) {                                                  \
-            switch (kind) {                                                \
-            case 0: GG_BACKWARD_SUMMED_BLOCK(0, 1) break;                  \
-            case 1: GG_BACKWARD_SUMMED_BLOCK(1, 1) break;                  \
-            default: GG_BACKWARD_SUMMED_BLOCK(2, 1) break;                 \
-            }                                                              \
-        } else {                                                           \
-            switch (kind) {                                                \
-            case 0: GG_BACKWARD_SUMMED_BLOCK(0, 0) break;                  \
-            case 1: GG_BACKWARD_SUMMED_BLOCK(1, 0) break;                  \
-            default: GG_BACKWARD_SUMMED_BLOCK(2, 0) break;                 \
-            }                                                              \
-        }                                                                  \
+        gg_activation_backward_f32(x + start, y + start, gb, ob, c, kind); \
+        if (start == 0) GG_BACKWARD_SQUARES_BLOCK(1)                       \
+        else GG_BACKWARD_SQUARES_BLOCK(0)                                  \
     }
 
 #define GG_BACKWARD_SUMMED_ARGS                                            \
