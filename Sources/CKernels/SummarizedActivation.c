@@ -7,7 +7,10 @@
 #include "FloatLanes.h"
 
 // Forward: blocks of GG_BLOCK floats (8 KiB per array), each computed by the ordinary kernel and
-// then summarised (gg_summary_f32) while it is in the level-1 cache.
+// then its input and output summarised in one loop (gg_summary_pair_f32) while they are in the
+// level-1 cache. In a monitored W2 step (AMD EPYC Zen 3, AVX2; the 20 sigmoid layers' forward
+// timed per call, 300 steps a run, four runs each, alternating) 10.0–10.4 µs a call, against
+// 10.9–11.5 with a gg_summary_f32 call for each array (the plain sigmoid 7.7–8.6).
 #define GG_BLOCK 2048L
 
 static void gg_summary_add(gg_summary *total, const gg_summary *part) {
@@ -30,11 +33,10 @@ static void forward_range(const float *x, float *y, long n, int kind, gg_summary
         case 1: gg_tanh_f32(xb, yb, c); break;
         default: gg_relu_f32(xb, yb, c); break;
         }
-        gg_summary part;
-        gg_summary_f32(xb, c, -1, &part);
-        gg_summary_add(input, &part);
-        gg_summary_f32(yb, c, kind, &part);
-        gg_summary_add(output, &part);
+        gg_summary in, out;
+        gg_summary_pair_f32(xb, yb, c, kind, &in, &out);
+        gg_summary_add(input, &in);
+        gg_summary_add(output, &out);
     }
 }
 

@@ -60,6 +60,11 @@ typedef struct {
 /// 1 (tanh) or 2 (ReLU), those of gg_activation_stats_f32; kind −1: derivative and flagged 0.
 void gg_summary_f32(const float *x, long n, int kind, gg_summary *out);
 
+/// gg_summary_f32 of x[0..<n] (kind −1) in *input and of y[0..<n] (kind) in *output, from one
+/// loop over both (the same sums; added in another order than two calls on AVX-512, within
+/// float rounding).
+void gg_summary_pair_f32(const float *x, const float *y, long n, int kind, gg_summary *input, gg_summary *output);
+
 /// y = f(x) for f sigmoid (kind 0), tanh (1) or ReLU (2, y = x where x > 0, else 0) over
 /// x[0..<n], the same bits as gg_sigmoid_f32 / gg_tanh_f32, and in the same pass the
 /// gg_summary_f32 of x (kind −1) in *input and of y (kind) in *output. x and y do not overlap.
