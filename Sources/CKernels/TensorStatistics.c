@@ -176,33 +176,25 @@ typedef int gg_counts16 __attribute__((ext_vector_type(16)));
         GG_SUMMARY_FINISH(KIND, y, output, ys0 + ys1, yq0 + yq1, yd0 + yd1, yf0 + yf1, yts, ytq, ytd, ytf) \
     }
 
-#define GG_SUMMARY_BODY                                                    \
+// Blocks of GG_BLOCK elements with denormals flushed: POINTERS sets each block's x (and y) from
+// `start`, BLOCK(KIND) summarises it for the call's `kind`.
+#define GG_SUMMARY_BLOCKS(POINTERS, BLOCK)                                 \
     GG_FLUSH_DENORMALS                                                     \
     for (long start = 0; start < n; start += GG_BLOCK) {                   \
         long c = n - start < GG_BLOCK ? n - start : GG_BLOCK;              \
-        const float *x = data + start;                                     \
+        POINTERS                                                           \
         switch (kind) {                                                    \
-        case 0: GG_SUMMARY_BLOCK(0) break;                                 \
-        case 1: GG_SUMMARY_BLOCK(1) break;                                 \
-        case 2: GG_SUMMARY_BLOCK(2) break;                                 \
-        default: GG_SUMMARY_BLOCK(-1) break;                               \
+        case 0: BLOCK(0) break;                                            \
+        case 1: BLOCK(1) break;                                            \
+        case 2: BLOCK(2) break;                                            \
+        default: BLOCK(-1) break;                                          \
         }                                                                  \
     }                                                                      \
     GG_RESTORE_DENORMALS
 
-#define GG_SUMMARY_PAIR_BODY                                               \
-    GG_FLUSH_DENORMALS                                                     \
-    for (long start = 0; start < n; start += GG_BLOCK) {                   \
-        long c = n - start < GG_BLOCK ? n - start : GG_BLOCK;              \
-        const float *x = xs + start, *y = ys + start;                      \
-        switch (kind) {                                                    \
-        case 0: GG_SUMMARY_PAIR_BLOCK(0) break;                            \
-        case 1: GG_SUMMARY_PAIR_BLOCK(1) break;                            \
-        case 2: GG_SUMMARY_PAIR_BLOCK(2) break;                            \
-        default: GG_SUMMARY_PAIR_BLOCK(-1) break;                          \
-        }                                                                  \
-    }                                                                      \
-    GG_RESTORE_DENORMALS
+#define GG_SUMMARY_BODY GG_SUMMARY_BLOCKS(const float *x = data + start;, GG_SUMMARY_BLOCK)
+#define GG_SUMMARY_PAIR_BODY \
+    GG_SUMMARY_BLOCKS(const float *x = xs + start; const float *y = ys + start;, GG_SUMMARY_PAIR_BLOCK)
 
 #define GG_SUMMARY_PAIR_ARGS const float *xs, const float *ys, long n, int kind, gg_summary *input, gg_summary *output
 
