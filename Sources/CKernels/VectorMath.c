@@ -47,6 +47,9 @@ GG_AVX2 static void relu_avx2(const float *x, float *y, long n) { GG_RELU_BODY }
 
 static int gg_hardware_isa(void) {  // 2: AVX-512, 1: AVX2 + FMA, 0: baseline
     __builtin_cpu_init();
+#if defined(GG_EMULATE_AVX512)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 2;  // Dispatch.h
+#endif
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) return 2;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
     return 0;

@@ -1,0 +1,152 @@
+// The AVX-512 variants of CKernels' statistics, activation and optimizer kernels, built for AVX2
+// (GG_EMULATE_AVX512, see Dispatch.h) and checked against the AVX2 variants on the same inputs:
+// the same bits for every activation output, gradient and weight, and sums within 1e-5 relative
+// (they add their lanes in another order). Inputs: sizes around the blocks and the two-thread
+// split, values of size 1e-30 to 1e18, with and without NaN and ∞. Run by
+// scripts/avx512-emulation.sh; prints each failure and exits 1 if there is one.
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "CKernels.h"
+
+static int failures = 0;
+#define CHECK(condition, ...)                                                   \
+    do {                                                                        \
+        if (!(condition) && ++failures <= 30) {                                 \
+            printf("FAIL: ");                                                   \
+            printf(__VA_ARGS__);                                                \
+            printf("\n");                                                       \
+        }                                                                       \
+    } while (0)
+
+static int close_to(double a, double b, double relative) {
+    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
+    if (isinf(a) || isinf(b)) return a == b;
+    return fabs(a - b) <= relative * fabs(b);
+}
+
+static unsigned state = 12345;
+static float uniform(void) {
+    state = state * 1103515245u + 12345u;
+    return (float)((state >> 8) & 0xFFFFFF) / 16777216.0f;
+}
+static float normal(void) { return sqrtf(-2 * logf(uniform() + 1e-7f)) * cosf(6.2831853f * uniform()); }
+
+// Sums may cancel (a sum of signed values), so they are compared against the scale of the squares.
+static void compare(const char *what, gg_summary a, gg_summary b, long n) {
+    CHECK(a.finite == b.finite, "%s: finite %ld, %ld", what, a.finite, b.finite);
+    CHECK(a.flagged == b.flagged, "%s: flagged %ld, %ld", what, a.flagged, b.flagged);
+    CHECK(close_to(a.sum, b.sum, 1e-5) || fabs(a.sum - b.sum) < 1e-5 * sqrt(fabs(a.sum_squares) * n), "%s: sum %g, %g", what,
+          a.sum, b.sum);
+    CHECK(close_to(a.sum_squares, b.sum_squares, 1e-5), "%s: squares %g, %g", what, a.sum_squares, b.sum_squares);
+    CHECK(close_to(a.derivative, b.derivative, 1e-5) || fabs(a.derivative - b.derivative) < 1e-5 * n, "%s: derivative %g, %g",
+          what, a.derivative, b.derivative);
+}
+
+static void check_activations(const float *x, const float *g, long n, const char *input) {
+    float *y[3], *out[3], *plain = malloc(n * 4), *plain_back = malloc(n * 4);
+    for (int kind = 0; kind < 3; kind++) {
+        gg_summary in[3], summary[3], alone_x[3], alone_y[3], pair_x, pair_y;
+        double received[3], sent[3];
+        for (int level = 2; level >= 1; level--) {
+            y[level] = malloc(n * 4);
+            out[level] = malloc(n * 4);
+            gg_limit_isa_level(level);
+            gg_activation_forward_summarized_f32(x, y[level], n, kind, &in[level], &summary[level]);
+            gg_summary_f32(x, n, -1, &alone_x[level]);
+            gg_summary_f32(y[level], n, kind, &alone_y[level]);
+            if (level == 2) gg_summary_pair_f32(x, y[2], n, kind, &pair_x, &pair_y);
+            gg_activation_backward_summarized_f32(x, y[level], g, out[level], n, kind, &received[level], &sent[level]);
+        }
+        gg_limit_isa_level(1);
+        if (kind == 0) gg_sigmoid_f32(x, plain, n);
+        else if (kind == 1) gg_tanh_f32(x, plain, n);
+        else gg_relu_f32(x, plain, n);
+        gg_activation_backward_f32(x, plain, g, plain_back, n, kind);
+        char what[200];
+        snprintf(what, sizeof what, "%s, kind %d", input, kind);
+        CHECK(memcmp(y[2], plain, n * 4) == 0 && memcmp(y[1], plain, n * 4) == 0, "%s: forward bits", what);
+        CHECK(memcmp(out[2], plain_back, n * 4) == 0 && memcmp(out[1], plain_back, n * 4) == 0, "%s: backward bits", what);
+        const struct { const char *name; gg_summary got, expected; } cases[] = {
+            {"input summary", alone_x[2], alone_x[1]}, {"output summary", alone_y[2], alone_y[1]},
+            {"pair, input", pair_x, alone_x[1]},        {"pair, output", pair_y, alone_y[1]},
+            {"forward, input", in[2], alone_x[1]},      {"forward, output", summary[2], alone_y[1]},
+        };
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            char label[260];
+            snprintf(label, sizeof label, "%s, %s", what, cases[c].name);
+            compare(label, cases[c].got, cases[c].expected, n);
+        }
+        double gradient = gg_sum_squares_f32(g, n), back = gg_sum_squares_f32(plain_back, n);
+        CHECK(close_to(received[2], gradient, 1e-5) && close_to(received[1], gradient, 1e-5), "%s: Σ g² %g, %g, %g", what,
+              received[2], received[1], gradient);
+        CHECK(close_to(sent[2], back, 1e-5) && close_to(sent[1], back, 1e-5), "%s: Σ out² %g, %g, %g", what, sent[2], sent[1],
+              back);
+        for (int level = 1; level <= 2; level++) {
+            free(y[level]);
+            free(out[level]);
+        }
+    }
+    free(plain);
+    free(plain_back);
+}
+
+// rule 0: SGD, 1: SGD with momentum, Nesterov and weight decay, 2: Adam; measure 0: none,
+// 1: all three sums, 2: Σ g² only. Two steps each.
+static void check_optimizers(const float *g, long n, const char *input) {
+    for (int rule = 0; rule < 3; rule++)
+        for (int measure = 0; measure < 3; measure++) {
+            float *p[3], *b[3], *m[3], *v[3];
+            gg_step_measure sums[3];
+            for (int level = 2; level >= 1; level--) {
+                p[level] = malloc(n * 4), b[level] = malloc(n * 4), m[level] = calloc(n, 4), v[level] = calloc(n, 4);
+                for (long i = 0; i < n; i++) p[level][i] = 0.05f * (float)((i * 7919) % 1000) / 1000.0f - 0.025f, b[level][i] = 0.001f;
+                gg_limit_isa_level(level);
+                memset(&sums[level], 0, sizeof sums[level]);
+                sums[level].gradient_only = measure == 2;
+                gg_step_measure *out = measure ? &sums[level] : 0;
+                for (int step = 0; step < 2; step++) {
+                    if (rule == 0) gg_sgd_f32(p[level], g, 0, n, 0.1f, 0, 0, 1, 1, 0, out);
+                    else if (rule == 1) gg_sgd_f32(p[level], g, b[level], n, 0.1f, 1e-4f, 0.9f, 1, step == 0, 1, out);
+                    else gg_adam_f32(p[level], g, m[level], v[level], 0, n, 1, 0, 0.1f, 0.999f, 0.001f, 1e-3f, 1, 1e-8f, out);
+                }
+            }
+            CHECK(memcmp(p[2], p[1], n * 4) == 0, "%s, rule %d, measure %d: weight bits", input, rule, measure);
+            if (measure)
+                CHECK(close_to(sums[2].gradient_squares, sums[1].gradient_squares, 1e-5), "%s, rule %d: Σ g² %g, %g", input, rule,
+                      sums[2].gradient_squares, sums[1].gradient_squares);
+            if (measure == 1) {
+                CHECK(close_to(sums[2].weight_squares, sums[1].weight_squares, 1e-5), "%s, rule %d: Σ p² %g, %g", input, rule,
+                      sums[2].weight_squares, sums[1].weight_squares);
+                CHECK(close_to(sums[2].update_squares, sums[1].update_squares, 1e-5), "%s, rule %d: Σ Δp² %g, %g", input, rule,
+                      sums[2].update_squares, sums[1].update_squares);
+            }
+            for (int level = 1; level <= 2; level++) free(p[level]), free(b[level]), free(m[level]), free(v[level]);
+        }
+}
+
+int main(void) {
+    if (gg_limit_isa_level(2) != 2) {
+        printf("FAIL: level 2 not available (built without GG_EMULATE_AVX512, or no AVX2 here)\n");
+        return 1;
+    }
+    const long sizes[] = {1, 15, 33, 1000, 1024, 2049, 5000, 40000, 70001};
+    const float scales[] = {1, 3, 1e-20f, 1e-30f, 1e18f};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t c = 0; c < sizeof scales / sizeof scales[0]; c++)
+            for (int special = 0; special < 2; special++) {
+                long n = sizes[s];
+                float *x = malloc(n * 4), *g = malloc(n * 4);
+                for (long i = 0; i < n; i++) x[i] = normal() * (c < 2 ? scales[c] : 3), g[i] = normal() * scales[c];
+                if (special && n > 20) x[7] = NAN, x[n - 3] = INFINITY, g[n / 2] = NAN;
+                char input[100];
+                snprintf(input, sizeof input, "n %ld, scale %g%s", n, scales[c], special && n > 20 ? ", NaN and ∞" : "");
+                check_activations(x, g, n, input);
+                check_optimizers(g, n, input);
+                free(x);
+                free(g);
+            }
+    printf("%s: %d failures\n", failures ? "FAILED" : "passed", failures);
+    return failures != 0;
+}
