@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks the logic of CKernels' AVX-512 variants on a CPU without AVX-512: the kernels without
-# intrinsics (statistics, activations, optimizer updates) are built with GG_EMULATE_AVX512, which
-# compiles their AVX-512 variants for AVX2 and runs them as level 2, and
+# intrinsics (statistics, activations, optimizer updates, recurrent cells) are built with
+# GG_EMULATE_AVX512, which compiles their AVX-512 variants for AVX2 and runs them as level 2, and
 # scripts/avx512-emulation/harness.c compares them with the AVX2 variants (the same bits for
-# outputs and weights, sums within 1e-5). It does not test AVX-512 code generation; the panel
-# GEMM's AVX-512 kernel (intrinsics) is left out. Needs a CPU with AVX2 and FMA; a few seconds.
+# outputs, weights and cell states, sums within 1e-5). It does not test AVX-512 code generation;
+# the panel GEMM's AVX-512 kernel (intrinsics) is left out. Needs AVX2 and FMA; a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cc="$(dirname "$(readlink -f "$(command -v swift)")")/clang"
@@ -14,5 +14,5 @@ trap 'rm -rf "$out"' EXIT
 kernels=Sources/CKernels
 "$cc" -O2 -DGG_EMULATE_AVX512 -I "$kernels/include" -I "$kernels" scripts/avx512-emulation/harness.c \
     "$kernels/VectorMath.c" "$kernels/TensorStatistics.c" "$kernels/SummarizedActivation.c" \
-    "$kernels/OptimizerKernels.c" "$kernels/HelperThread.c" -lm -lpthread -o "$out/harness"
+    "$kernels/OptimizerKernels.c" "$kernels/RecurrentCells.c" "$kernels/HelperThread.c" -lm -lpthread -o "$out/harness"
 "$out/harness"

@@ -1,9 +1,9 @@
-// The AVX-512 variants of CKernels' statistics, activation and optimizer kernels, built for AVX2
-// (GG_EMULATE_AVX512, see Dispatch.h) and checked against the AVX2 variants on the same inputs:
-// the same bits for every activation output, gradient and weight, and sums within 1e-5 relative
-// (they add their lanes in another order). Inputs: sizes around the blocks and the two-thread
-// split, values of size 1e-30 to 1e18, with and without NaN and ∞. Run by
-// scripts/avx512-emulation.sh; prints each failure and exits 1 if there is one.
+// The AVX-512 variants of CKernels' statistics, activation, optimizer and recurrent-cell kernels,
+// built for AVX2 (GG_EMULATE_AVX512, see Dispatch.h) and checked against the AVX2 variants on the
+// same inputs: the same bits for every activation output, gradient, weight and cell output, and
+// sums within 1e-5 relative (they add their lanes in another order). Inputs: sizes around the
+// blocks and the two-thread split, values of size 1e-30 to 1e18, with and without NaN and ∞.
+// Run by scripts/avx512-emulation.sh; prints each failure and exits 1 if there is one.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +126,59 @@ static void check_optimizers(const float *g, long n, const char *input) {
         }
 }
 
+// Random floats of standard deviation `scale`.
+static float *randoms(long n, float scale) {
+    float *a = malloc(n * 4);
+    for (long i = 0; i < n; i++) a[i] = normal() * scale;
+    return a;
+}
+
+static float *copy(const float *a, long n) { return memcpy(malloc(n * 4), a, n * 4); }
+
+#define SAME(what, a, b, count) CHECK(memcmp(a, b, (count) * 4) == 0, "batch %ld, n %ld, %s: %s bits", batch, n, state_name, what)
+
+// The LSTM and GRU cells' forward and backward passes: the same bits at both levels.
+static void check_cells(long batch, long n, int with_state) {
+    const char *state_name = with_state ? "with a state" : "from zero";
+    float *lstm_gates = randoms(batch * 4 * n, 2), *c_old = with_state ? randoms(batch * n, 1) : 0;
+    float *dh = randoms(batch * n, 1), *dc = randoms(batch * n, 1);
+    float *gru_gates = randoms(batch * 3 * n, 2), *recurrent = randoms(batch * 3 * n, 1), *bias = randoms(3 * n, 0.5f);
+    float *h_old = with_state ? randoms(batch * n, 1) : 0;
+    float *gates[3], *c_new[3], *tanh_c[3], *h[3], *dc_out[3], *delta[3];
+    float *gru[3], *hn[3], *gru_h[3], *gru_dh[3], *input_delta[3], *recurrent_delta[3];
+    for (int level = 2; level >= 1; level--) {
+        gg_limit_isa_level(level);
+        gates[level] = copy(lstm_gates, batch * 4 * n), c_new[level] = malloc(batch * n * 4);
+        tanh_c[level] = malloc(batch * n * 4), h[level] = malloc(batch * n * 4);
+        gg_lstm_forward_f32(batch, n, gates[level], c_old, c_new[level], tanh_c[level], h[level]);
+        dc_out[level] = copy(dc, batch * n), delta[level] = malloc(batch * 4 * n * 4);
+        gg_lstm_backward_f32(batch, n, gates[level], c_old, tanh_c[level], dh, dc_out[level], delta[level]);
+        gru[level] = copy(gru_gates, batch * 3 * n), hn[level] = malloc(batch * n * 4), gru_h[level] = malloc(batch * n * 4);
+        gg_gru_forward_f32(batch, n, gru[level], recurrent, bias, h_old, hn[level], gru_h[level]);
+        gru_dh[level] = copy(dh, batch * n);
+        input_delta[level] = malloc(batch * 3 * n * 4), recurrent_delta[level] = malloc(batch * 3 * n * 4);
+        gg_gru_backward_f32(batch, n, gru[level], hn[level], h_old, gru_dh[level], input_delta[level], recurrent_delta[level]);
+    }
+    SAME("LSTM gates", gates[2], gates[1], batch * 4 * n);
+    SAME("LSTM c", c_new[2], c_new[1], batch * n);
+    SAME("LSTM tanh c", tanh_c[2], tanh_c[1], batch * n);
+    SAME("LSTM h", h[2], h[1], batch * n);
+    SAME("LSTM dc", dc_out[2], dc_out[1], batch * n);
+    SAME("LSTM deltas", delta[2], delta[1], batch * 4 * n);
+    SAME("GRU gates", gru[2], gru[1], batch * 3 * n);
+    SAME("GRU hn", hn[2], hn[1], batch * n);
+    SAME("GRU h", gru_h[2], gru_h[1], batch * n);
+    SAME("GRU dh", gru_dh[2], gru_dh[1], batch * n);
+    SAME("GRU input deltas", input_delta[2], input_delta[1], batch * 3 * n);
+    SAME("GRU recurrent deltas", recurrent_delta[2], recurrent_delta[1], batch * 3 * n);
+    for (int level = 1; level <= 2; level++) {
+        free(gates[level]), free(c_new[level]), free(tanh_c[level]), free(h[level]), free(dc_out[level]), free(delta[level]);
+        free(gru[level]), free(hn[level]), free(gru_h[level]), free(gru_dh[level]), free(input_delta[level]);
+        free(recurrent_delta[level]);
+    }
+    free(lstm_gates), free(c_old), free(dh), free(dc), free(gru_gates), free(recurrent), free(bias), free(h_old);
+}
+
 int main(void) {
     if (gg_limit_isa_level(2) != 2) {
         printf("FAIL: level 2 not available (built without GG_EMULATE_AVX512, or no AVX2 here)\n");
@@ -147,6 +200,9 @@ int main(void) {
                 free(x);
                 free(g);
             }
+    const long cells[][2] = {{1, 5}, {3, 37}, {32, 128}, {64, 200}};
+    for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++)
+        for (int with_state = 0; with_state < 2; with_state++) check_cells(cells[c][0], cells[c][1], with_state);
     printf("%s: %d failures\n", failures ? "FAILED" : "passed", failures);
     return failures != 0;
 }
