@@ -3,9 +3,10 @@
 
 #if defined(__x86_64__)
 #if defined(GG_EMULATE_AVX512)
-// scripts/avx512-emulation.sh only: the AVX-512 variants of the kernels without intrinsics built
-// for AVX2 and chosen as level 2, so that their logic (16 lanes, their sums and counts) is checked
-// on a CPU without AVX-512. The package never defines it.
+// scripts/avx512-emulation.sh only: the AVX-512 variants of the kernels built for AVX2 (the panel
+// GEMM's intrinsics from that script's EmulatedAVX512.h) and chosen as level 2, so that their
+// logic (16 lanes, their sums, counts and masks) is checked on a CPU without AVX-512. The package
+// never defines it.
 #define GG_AVX512 __attribute__((target("avx2,fma")))
 #else
 #define GG_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))

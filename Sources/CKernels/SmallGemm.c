@@ -15,6 +15,9 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#if defined(GG_EMULATE_AVX512)
+#include "EmulatedAVX512.h"  // scripts/avx512-emulation.sh only (Dispatch.h)
+#endif
 
 // k is walked in slices of this many panel rows, so that the slice a micro-kernel streams
 // (GG_KC × 64 floats = 32 KiB) stays in L1 while every row block of A reuses it.

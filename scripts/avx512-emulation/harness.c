@@ -1,8 +1,9 @@
-// The AVX-512 variants of CKernels' statistics, activation, optimizer and recurrent-cell kernels,
-// built for AVX2 (GG_EMULATE_AVX512, see Dispatch.h) and checked against the AVX2 variants on the
-// same inputs: the same bits for every activation output, gradient, weight and cell output, and
-// sums within 1e-5 relative (they add their lanes in another order). Inputs: sizes around the
-// blocks and the two-thread split, values of size 1e-30 to 1e18, with and without NaN and ∞.
+// The AVX-512 variants of CKernels' statistics, activation, optimizer, recurrent-cell and panel
+// GEMM kernels, built for AVX2 (GG_EMULATE_AVX512, see Dispatch.h) and checked against the AVX2
+// variants on the same inputs: the same bits for every activation output, gradient, weight, cell
+// output and product, and sums within 1e-5 relative (they add their lanes in another order).
+// Inputs: sizes around the blocks and the two-thread split, values of size 1e-30 to 1e18, with
+// and without NaN and ∞; products of ragged shapes, transposed or not.
 // Run by scripts/avx512-emulation.sh; prints each failure and exits 1 if there is one.
 #include <math.h>
 #include <stdio.h>
@@ -179,6 +180,52 @@ static void check_cells(long batch, long n, int with_state) {
     free(lstm_gates), free(c_old), free(dh), free(dc), free(gru_gates), free(recurrent), free(bias), free(h_old);
 }
 
+// The panel GEMM (gg_panel_gemm_f32, and gg_small_gemm_f32 on B packed by gg_small_gemm_pack_f32)
+// at level 2 (64-column panels, the AVX-512 kernel and packings) against level 1 (24-column
+// panels): the same bits, since both sum each value of C over k in the same order (slices of
+// 128, fused multiply-adds), and both within float's rounding of a double product. `mode`
+// 0: C = A·B, 1: C += A·B, 2: C = A·B + a bias row.
+static void check_gemm(long m, long n, long k, int transpose_a, int transpose_b, int mode) {
+    long lda = (transpose_a ? m : k) + 3, ldb = (transpose_b ? k : n) + 5, ldc = n + 2;
+    float *a = randoms((transpose_a ? k : m) * lda, 1), *b = randoms((transpose_b ? n : k) * ldb, 1);
+    float *c0 = randoms(m * ldc, 1), *bias = randoms(n, 1), *c[3], *packed_c[3];
+    for (int level = 2; level >= 1; level--) {
+        gg_limit_isa_level(level);
+        c[level] = copy(c0, m * ldc);
+        CHECK(gg_panel_gemm_f32(transpose_a, transpose_b, m, n, k, a, lda, b, ldb, c[level], ldc, mode == 1,
+                                mode == 2 ? bias : 0),
+              "gemm %ldx%ldx%ld: level %d not run", m, n, k, level);
+        if (transpose_a || mode == 2) continue;  // gg_small_gemm_f32: A as it is, no bias
+        long width = gg_small_gemm_panel_width();
+        float *packed = malloc(((n + width - 1) / width * width * k + 1) * 4);
+        gg_small_gemm_pack_f32(k, n, b, ldb, transpose_b, width, packed);
+        packed_c[level] = copy(c0, m * ldc);
+        gg_small_gemm_f32(m, n, k, a, lda, packed, width, packed_c[level], ldc, mode == 1);
+        free(packed);
+    }
+    char what[120];
+    snprintf(what, sizeof what, "gemm %ldx%ldx%ld, A%s, B%s, mode %d", m, n, k, transpose_a ? "ᵀ" : "", transpose_b ? "ᵀ" : "", mode);
+    long worst = -1;
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) {
+            double exact = mode == 1 ? c0[i * ldc + j] : mode == 2 ? bias[j] : 0, size = fabs(exact);
+            for (long p = 0; p < k; p++) {
+                double product = (double)a[transpose_a ? p * lda + i : i * lda + p] * b[transpose_b ? j * ldb + p : p * ldb + j];
+                exact += product;
+                size += fabs(product);
+            }
+            if (worst < 0 && !(fabs(c[2][i * ldc + j] - exact) <= 1e-5 * size)) worst = i * ldc + j;
+        }
+    CHECK(worst < 0, "%s: C[%ld] %g, off the double product", what, worst, worst < 0 ? 0 : c[2][worst]);
+    CHECK(memcmp(c[2], c[1], m * ldc * 4) == 0, "%s: panel GEMM bits", what);
+    if (!transpose_a && mode != 2) {
+        CHECK(memcmp(packed_c[2], c[2], m * ldc * 4) == 0 && memcmp(packed_c[1], c[1], m * ldc * 4) == 0,
+              "%s: prepacked bits", what);
+        free(packed_c[1]), free(packed_c[2]);
+    }
+    free(a), free(b), free(c0), free(bias), free(c[1]), free(c[2]);
+}
+
 int main(void) {
     if (gg_limit_isa_level(2) != 2) {
         printf("FAIL: level 2 not available (built without GG_EMULATE_AVX512, or no AVX2 here)\n");
@@ -203,6 +250,15 @@ int main(void) {
     const long cells[][2] = {{1, 5}, {3, 37}, {32, 128}, {64, 200}};
     for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++)
         for (int with_state = 0; with_state < 2; with_state++) check_cells(cells[c][0], cells[c][1], with_state);
+    // Ragged panels and row blocks, k over one 128-row slice, products split over two threads
+    // with each half's last panel in 32-row pieces (m > 32, at least 2¹⁹ multiply-adds).
+    const long products[][3] = {{1, 1, 1},     {3, 5, 7},       {4, 64, 128},   {5, 65, 129},   {37, 100, 300},
+                                {128, 256, 256}, {130, 200, 37}, {70, 17, 260}, {256, 10, 256}, {33, 130, 1},
+                                {96, 300, 64}};
+    for (size_t p = 0; p < sizeof products / sizeof products[0]; p++)
+        for (int transposes = 0; transposes < 4; transposes++)
+            for (int mode = 0; mode < 3; mode++)
+                check_gemm(products[p][0], products[p][1], products[p][2], transposes & 1, transposes >> 1, mode);
     printf("%s: %d failures\n", failures ? "FAILED" : "passed", failures);
     return failures != 0;
 }
